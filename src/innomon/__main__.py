@@ -1,0 +1,3 @@
+from innomon.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Innovation analytics — PURE: records in, results out; never Django, a database or a file."""

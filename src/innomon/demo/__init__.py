@@ -1,0 +1,1 @@
+"""The synthetic Northern Netherlands demo monitor, loaded through the real services."""

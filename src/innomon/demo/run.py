@@ -1,0 +1,86 @@
+"""Load the synthetic demo monitor through the real services, then build its outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from innomon import config
+from innomon.publish.report import build_reports
+from innomon.region import load_region
+from innomon.registry import services as registry
+from innomon.registry.models import Region
+from innomon.survey import services as survey
+from innomon.survey.models import Wave
+
+from .generate import DemoData, generate
+
+DEMO_SOURCE = "demo (synthetic)"
+
+# The demo's steps, in order; the CLI shows them as a progress bar.
+STEPS = ("generate", "region", "initiatives", "firms", "frame", "waves", "reports")
+
+
+def read_data(name: str) -> Any:
+    """A YAML file shipped in ``innomon/demo/data``."""
+    return yaml.safe_load(resources.files(__package__).joinpath("data", name).read_text("utf-8"))
+
+
+def parameters() -> dict[str, Any]:
+    return read_data("parameters.yaml")
+
+
+def initiatives() -> list[dict[str, Any]]:
+    return read_data("initiatives.yaml")["initiatives"]
+
+
+def is_loaded(region_code: str) -> bool:
+    return Wave.objects.filter(region__code=region_code).exists()
+
+
+def load(data: DemoData, region: Region, params: dict[str, Any],
+         on_step: Callable[[str], None]) -> None:
+    """Write the generated monitor in one transaction: all of it, or nothing."""
+    with transaction.atomic():
+        on_step("initiatives")
+        registry.register_initiatives(initiatives(), "demo/data/initiatives.yaml")
+        on_step("firms")
+        registry.register_firms(data.firms, DEMO_SOURCE, synthetic=True)
+        on_step("frame")
+        for year, cells in data.frame.items():
+            registry.load_frame(region, year, cells, f"{DEMO_SOURCE} frame {year}",
+                                origin="synthetic demo frame (innomon/demo/data/parameters.yaml)")
+        on_step("waves")
+        for w in data.waves:
+            wave = survey.create_wave(
+                region, w.year, questionnaire_version=w.questionnaire_version,
+                fieldwork_start=w.fieldwork_start, fieldwork_end=w.fieldwork_end,
+                invited=w.invited, synthetic=True,
+            )
+            survey.record_responses(wave, w.responses, f"{DEMO_SOURCE} responses {w.year}")
+            survey.record_participations(wave, w.participations,
+                                         f"{DEMO_SOURCE} participations {w.year}")
+
+
+def run(on_step: Callable[[str], None] = lambda step: None) -> list[Path]:
+    """Load the demo into the (migrated) database unless it is there already, then write the
+    reports of every wave. Returns the paths written."""
+    params = parameters()
+    region_data = load_region(config.region_code())
+    on_step("generate")
+    loaded = is_loaded(region_data.code)
+    data = None if loaded else generate(region_data, initiatives(), params)
+    on_step("region")
+    region = registry.load_region(region_data)
+    if data is not None:
+        load(data, region, params, on_step)
+    else:
+        for step in ("initiatives", "firms", "frame", "waves"):
+            on_step(step)
+    on_step("reports")
+    return build_reports(region, config.out_dir())

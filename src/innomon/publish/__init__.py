@@ -1,0 +1,1 @@
+"""Published outputs, rendered from what the database stores: reports (and later passports)."""

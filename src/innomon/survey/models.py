@@ -1,0 +1,95 @@
+"""The survey: annual waves, each firm's response in a wave, and participation in initiatives."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from innomon.registry.models import Firm, Initiative, Region
+
+
+class Wave(models.Model):
+    """One annual round of the monitor."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="waves")
+    year = models.PositiveSmallIntegerField(_("year"))
+    questionnaire_version = models.CharField(_("questionnaire version"), max_length=40)
+    fieldwork_start = models.DateField(_("fieldwork start"))
+    fieldwork_end = models.DateField(_("fieldwork end"))
+    invited = models.PositiveIntegerField(_("firms invited"))
+    is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
+
+    class Meta:
+        ordering = ["region", "year"]
+        verbose_name = _("wave")
+        verbose_name_plural = _("waves")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="wave_one_per_region_year"),
+            models.CheckConstraint(
+                condition=models.Q(fieldwork_end__gte=models.F("fieldwork_start")),
+                name="wave_fieldwork_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.code} {self.year}"
+
+
+class Response(models.Model):
+    """One firm's answers in one wave, keyed by questionnaire variable names."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("invited")
+        PARTIAL = "partial", _("partial")
+        COMPLETE = "complete", _("complete")
+        EXCLUDED = "excluded", _("excluded")
+
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="responses")
+    firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="responses")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.INVITED
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["wave", "firm"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "firm"], name="response_one_per_firm_per_wave"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["invited", "partial", "complete", "excluded"]),
+                name="response_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["wave", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.firm.kvk} in {self.wave.year} ({self.status})"
+
+
+class Participation(models.Model):
+    """A firm takes part in a collaboration initiative, as reported in a wave."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="participations")
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="participations")
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.PROTECT, related_name="participations"
+    )
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "firm", "initiative"], name="participation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm.kvk} × {self.initiative.name} ({self.wave.year})"
