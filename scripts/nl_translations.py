@@ -1,0 +1,166 @@
+"""Fill the Dutch catalogue from this table (run after `makemessages`), then compile both
+catalogues with polib, so that no gettext binaries are needed on a user's machine."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import polib
+
+LOCALE = Path(__file__).resolve().parent.parent / "src" / "innomon" / "locale"
+
+NL = {
+    "Dashboard": "Dashboard",
+    "regional SME innovation monitor": "regionale mkb-innovatiemonitor",
+    "Language": "Taal",
+    "Switch": "Wisselen",
+    "The regional SME innovation monitor: the annual survey of small and medium-sized firms, "
+    "its estimates, the report and every firm's Innovation Passport.":
+        "De regionale mkb-innovatiemonitor: de jaarlijkse enquête onder het midden- en kleinbedrijf, "
+        "de schattingen, het rapport en het Innovatiepaspoort van elk bedrijf.",
+    "Synthetic demonstration data: these figures describe no real firms.":
+        "Synthetische demonstratiedata: deze cijfers beschrijven geen echte bedrijven.",
+    "Report %(year)s": "Rapport %(year)s",
+    "not built yet": "nog niet gemaakt",
+    "No monitor data yet. Run `innomon demo` to load the Northern Netherlands demo.":
+        "Nog geen monitorgegevens. Start `innomon demo` om de Noord-Nederlandse demo te laden.",
+    "Back office (monitor team)": "Beheer (monitorteam)",
+    "Innovation monitor %(region)s %(year)s": "Innovatiemonitor %(region)s %(year)s",
+    "Headline figures": "Kerncijfers",
+    "Unweighted sample shares: these describe the responding firms, not yet the whole SME "
+    "population of the region. Weighted estimates with confidence intervals replace them once "
+    "the statistics engine is in place.":
+        "Ongewogen steekproefaandelen: deze beschrijven de responderende bedrijven, nog niet het "
+        "hele mkb van de regio. Gewogen schattingen met betrouwbaarheidsintervallen vervangen ze "
+        "zodra de statistische module er is.",
+    "Responding SMEs": "Responderende mkb-bedrijven",
+    "of %(invited)s firms invited": "van %(invited)s uitgenodigde bedrijven",
+    "Taking part in at least one collaboration initiative":
+        "Neemt deel aan minstens één samenwerkingsinitiatief",
+    "suppressed": "onderdrukt",
+    "unweighted sample share": "ongewogen steekproefaandeel",
+    "Top innovators": "Topinnovatoren",
+    "Top innovators earn more than %(threshold_pct)s%% of their turnover from products new to "
+    "the market.":
+        "Topinnovatoren halen meer dan %(threshold_pct)s%% van hun omzet uit producten die nieuw "
+        "zijn voor de markt.",
+    "Method and response": "Methode en respons",
+    "Fieldwork": "Veldwerk",
+    "Questionnaire version": "Versie vragenlijst",
+    "Firms invited": "Uitgenodigde bedrijven",
+    "Complete responses": "Volledige responses",
+    "Response rate": "Responspercentage",
+    "Partial responses (not used)": "Onvolledige responses (niet gebruikt)",
+    "Excluded (not an SME)": "Uitgesloten (geen mkb)",
+    "Also responded in the previous wave": "Deed ook mee aan de vorige ronde",
+    "Synthetic demonstration data.": "Synthetische demonstratiedata.",
+    "Register": "Register",
+    "'%(value)s' is not a KvK number: it must be exactly 8 digits":
+        "'%(value)s' is geen KvK-nummer: dat bestaat uit precies 8 cijfers",
+    "code": "code",
+    "name (Dutch)": "naam (Nederlands)",
+    "name (English)": "naam (Engels)",
+    "boundaries year": "jaar gebiedsindeling",
+    "region": "regio",
+    "regions": "regio's",
+    "CBS code": "CBS-code",
+    "province": "provincie",
+    "provinces": "provincies",
+    "COROP region": "COROP-gebied",
+    "COROP regions": "COROP-gebieden",
+    "name": "naam",
+    "municipality": "gemeente",
+    "municipalities": "gemeenten",
+    "KvK number": "KvK-nummer",
+    "SBI 2008 code": "SBI 2008-code",
+    "SBI section": "SBI-sectie",
+    "employees": "werknemers",
+    "size class": "grootteklasse",
+    "founding year": "oprichtingsjaar",
+    "synthetic (demo)": "synthetisch (demo)",
+    "firm": "bedrijf",
+    "firms": "bedrijven",
+    "innovation network": "innovatienetwerk",
+    "test environment": "testomgeving",
+    "incubator": "incubator",
+    "type": "type",
+    "theme": "thema",
+    "number of partners": "aantal partners",
+    "website": "website",
+    "real initiative": "bestaand initiatief",
+    "Name, type and place are public facts; otherwise a synthetic demo entry.":
+        "Naam, type en plaats zijn openbare feiten; anders een synthetisch demo-item.",
+    "source": "bron",
+    "initiative": "initiatief",
+    "initiatives": "initiatieven",
+    "year": "jaar",
+    "unit level": "niveau gebiedseenheid",
+    "unit code": "code gebiedseenheid",
+    "establishments": "vestigingen",
+    "frame cell": "populatiecel",
+    "population frame": "populatiekader",
+    "Survey": "Enquête",
+    "questionnaire version": "versie vragenlijst",
+    "fieldwork start": "begin veldwerk",
+    "fieldwork end": "einde veldwerk",
+    "firms invited": "uitgenodigde bedrijven",
+    "wave": "ronde",
+    "waves": "rondes",
+    "invited": "uitgenodigd",
+    "partial": "onvolledig",
+    "complete": "volledig",
+    "excluded": "uitgesloten",
+    "status": "status",
+    "answers": "antwoorden",
+    "invited at": "uitgenodigd op",
+    "started at": "begonnen op",
+    "submitted at": "ingediend op",
+    "response": "response",
+    "responses": "responses",
+    "participation": "deelname",
+    "participations": "deelnames",
+}
+NL_PLURAL = {
+    "%(missing)s firm did not report its turnover split": (
+        "%(missing)s bedrijf gaf de verdeling van zijn omzet niet op",
+        "%(missing)s bedrijven gaven de verdeling van hun omzet niet op",
+    ),
+}
+
+
+def fill() -> list[str]:
+    """Fill the Dutch .po from the table; returns the msgids that have no translation."""
+    po = polib.pofile(str(LOCALE / "nl" / "LC_MESSAGES" / "django.po"))
+    po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
+    po.metadata["Language"] = "nl"
+    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    missing = []
+    for entry in po:
+        if entry.msgid_plural:
+            forms = NL_PLURAL.get(entry.msgid)
+            if forms:
+                entry.msgstr_plural = {0: forms[0], 1: forms[1]}
+            else:
+                missing.append(entry.msgid)
+        elif entry.msgid in NL:
+            entry.msgstr = NL[entry.msgid]
+        else:
+            missing.append(entry.msgid)
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    po.save()
+    return missing
+
+
+def compile_all() -> None:
+    for po_path in LOCALE.glob("*/LC_MESSAGES/django.po"):
+        polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+
+
+if __name__ == "__main__":
+    gaps = fill()
+    compile_all()
+    if gaps:
+        print("untranslated:", *gaps, sep="\n  ")
+        sys.exit(1)

@@ -1,0 +1,174 @@
+"""The demo reproduces the published figures (../shared/DOMAIN.md §1.2, §1.6) within sampling
+noise. Tolerance for a share p̂ from n firms: |p̂ − p| ≤ 2·√(p(1−p)/n), two standard errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from innomon.demo import run as demo_run
+from innomon.demo.generate import generate
+from innomon.registry.models import Firm, Initiative
+from innomon.survey.models import Response, Wave
+from innomon.survey.services import wave_records
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("INNOMON_HOME", str(home))
+    with django_db_blocker.unblock():
+        paths = demo_run.run()
+    yield home, paths
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+    mp.undo()
+
+
+def _records(year):
+    return wave_records(Wave.objects.get(year=year))
+
+
+def _within_two_se(p_hat, p, n):
+    return abs(p_hat - p) <= 2 * math.sqrt(p * (1 - p) / n)
+
+
+@pytest.mark.django_db
+def test_published_wave_sizes(demo):
+    sizes = {w.year: (w.invited, w.responses.filter(status="complete").count())
+             for w in Wave.objects.all()}
+    assert sorted(sizes) == [2015, 2016, 2017, 2018, 2019]
+    assert sizes[2017][1] == 624
+    assert sizes[2018] == (5576, 503)
+    assert sizes[2019] == (5935, 436)
+    assert all(0.07 <= resp / inv <= 0.11 for inv, resp in sizes.values())
+
+
+@pytest.mark.django_db
+def test_panel_overlap_2018(demo):
+    both = Response.objects.filter(wave__year=2018, status="complete",
+                                   firm__responses__wave__year=2017,
+                                   firm__responses__status="complete")
+    assert both.count() == 184
+
+
+@pytest.mark.django_db
+def test_2017_participation_is_36_percent_within_sampling_noise(demo):
+    records = _records(2017)
+    share = np.mean([r["n_initiatives"] > 0 for r in records])
+    assert len(records) == 624
+    assert _within_two_se(share, 0.36, len(records)), share
+
+
+@pytest.mark.django_db
+def test_initiatives(demo):
+    assert Initiative.objects.count() == 55
+    assert Initiative.objects.filter(is_real=True).count() >= 20
+    types = set(Initiative.objects.values_list("type", flat=True))
+    assert types == {"network", "test_environment", "incubator"}
+    provinces = set(Initiative.objects.values_list("municipality__corop__province__code",
+                                                   flat=True))
+    assert provinces == {"PV20", "PV21", "PV22"}
+    assert not Initiative.objects.filter(is_real=False).exclude(name__endswith="(synthetisch)")
+
+
+@pytest.mark.django_db
+def test_more_innovation_active_firms_take_part_more(demo):
+    for year in range(2015, 2020):
+        recs = [r for r in _records(year) if "turnover_new_market_pct" in r]
+        part = np.array([r["n_initiatives"] > 0 for r in recs])
+        top = np.array([r["turnover_new_market_pct"] > 40 for r in recs])
+        active = np.array([bool(r["product_innovation"] or r["process_innovation"]
+                                or r["innovation_investment"]) for r in recs])
+        rates = [part[~active].mean(), part[active & ~top].mean(), part[top].mean()]
+        assert rates[0] < rates[1] < rates[2], (year, rates)
+
+
+@pytest.mark.django_db
+def test_top_innovators_mostly_combine_investment_and_collaboration(demo):
+    recs = [r for r in _records(2017) if "turnover_new_market_pct" in r]
+    top = [r for r in recs if r["turnover_new_market_pct"] > 40]
+    both = np.mean([r["innovation_investment"] == 1 and r["n_initiatives"] > 0 for r in top])
+    alone = np.mean([r["n_initiatives"] == 0 for r in top])
+    assert len(top) >= 30
+    assert both > 0.5, both
+    assert 0.05 <= alone <= 0.5, alone  # some reach the top without any collaboration
+
+
+def _mean_se(values):
+    values = np.asarray(values, float)
+    return values.mean(), values.std(ddof=1) / math.sqrt(len(values))
+
+
+@pytest.mark.django_db
+def test_collaboration_without_internal_investment_does_not_raise_performance(demo):
+    recs = [r for r in _records(2017) if "turnover_new_market_pct" in r]
+
+    def cell(invest, collab):
+        return _mean_se([r["turnover_new_market_pct"] for r in recs
+                         if r["innovation_investment"] == invest
+                         and (r["n_initiatives"] > 0) == collab])
+
+    (m00, s00), (m01, s01) = cell(0, False), cell(0, True)
+    (m10, s10), (m11, s11) = cell(1, False), cell(1, True)
+    # Collaboration alone: not significantly better than neither (one-sided, 2 SE).
+    assert m01 - m00 < 2 * math.hypot(s00, s01)
+    # Together with internal investment it pays off: a positive supermodularity contrast.
+    contrast = m11 - m10 - m01 + m00
+    assert contrast > 2 * math.sqrt(s00**2 + s01**2 + s10**2 + s11**2), contrast
+
+
+@pytest.mark.django_db
+def test_large_firms_are_invited_but_excluded(demo):
+    assert Firm.objects.filter(size_class="large").exists()
+    large = Response.objects.filter(firm__size_class="large")
+    assert not large.filter(status="complete").exists()
+    assert large.filter(status="excluded").exists()
+
+
+@pytest.mark.django_db
+def test_reports_for_every_wave_say_synthetic_and_show_the_database_figures(demo):
+    home, paths = demo
+    assert len(paths) == 10
+    for year in range(2015, 2020):
+        folder = home / "out" / "noord-nederland" / str(year)
+        nl = (folder / "report.html").read_text()
+        en = (folder / "report.en.html").read_text()
+        assert "Synthetische demonstratiedata" in nl
+        assert nl.count("Synthetische demonstratiedata") >= 2  # banner and footer
+        assert "Synthetic demonstration data" in en
+        records = _records(year)
+        share = 100 * np.mean([r["n_initiatives"] > 0 for r in records])
+        assert f'data-figure="respondents">{len(records)}<' in nl
+        assert f"{share:.1f}".replace(".", ",") + "%" in nl
+        assert f"{share:.1f}%" in en
+        assert "ongewogen steekproefaandeel" in nl
+
+
+@pytest.mark.django_db
+def test_running_the_demo_again_keeps_the_data_and_rebuilds_reports(demo):
+    before = Response.objects.count()
+    demo_run.run()
+    assert Response.objects.count() == before
+
+
+def _digest(data):
+    blob = json.dumps([data.firms, [w.responses for w in data.waves],
+                       [w.participations for w in data.waves]], default=str, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def test_generation_is_seeded_and_deterministic(region_data):
+    params, inits = demo_run.parameters(), demo_run.initiatives()
+    first = generate(region_data, inits, params)
+    assert _digest(first) == _digest(generate(region_data, inits, params))
+    other = generate(region_data, inits, {**params, "seed": params["seed"] + 1})
+    assert _digest(first) != _digest(other)
