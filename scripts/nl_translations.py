@@ -16,35 +16,29 @@ NL = {
     "Language": "Taal",
     "Switch": "Wisselen",
     "The regional SME innovation monitor: the annual survey of small and medium-sized firms, "
-    "its estimates, the report and every firm's Innovation Passport.":
-        "De regionale mkb-innovatiemonitor: de jaarlijkse enquête onder het midden- en kleinbedrijf, "
-        "de schattingen, het rapport en het Innovatiepaspoort van elk bedrijf.",
-    "Synthetic demonstration data: these figures describe no real firms.":
-        "Synthetische demonstratiedata: deze cijfers beschrijven geen echte bedrijven.",
+    "its estimates, the report and every firm's Innovation Passport.": "De regionale mkb-innovatiemonitor: de jaarlijkse enquête onder het midden- en kleinbedrijf, "
+    "de schattingen, het rapport en het Innovatiepaspoort van elk bedrijf.",
+    "Synthetic demonstration data: these figures describe no real firms.": "Synthetische demonstratiedata: deze cijfers beschrijven geen echte bedrijven.",
     "Report %(year)s": "Rapport %(year)s",
     "not built yet": "nog niet gemaakt",
-    "No monitor data yet. Run `innomon demo` to load the Northern Netherlands demo.":
-        "Nog geen monitorgegevens. Start `innomon demo` om de Noord-Nederlandse demo te laden.",
+    "No monitor data yet. Run `innomon demo` to load the Northern Netherlands demo.": "Nog geen monitorgegevens. Start `innomon demo` om de Noord-Nederlandse demo te laden.",
     "Back office (monitor team)": "Beheer (monitorteam)",
     "Innovation monitor %(region)s %(year)s": "Innovatiemonitor %(region)s %(year)s",
     "Headline figures": "Kerncijfers",
     "Unweighted sample shares: these describe the responding firms, not yet the whole SME "
     "population of the region. Weighted estimates with confidence intervals replace them once "
-    "the statistics engine is in place.":
-        "Ongewogen steekproefaandelen: deze beschrijven de responderende bedrijven, nog niet het "
-        "hele mkb van de regio. Gewogen schattingen met betrouwbaarheidsintervallen vervangen ze "
-        "zodra de statistische module er is.",
+    "the statistics engine is in place.": "Ongewogen steekproefaandelen: deze beschrijven de responderende bedrijven, nog niet het "
+    "hele mkb van de regio. Gewogen schattingen met betrouwbaarheidsintervallen vervangen ze "
+    "zodra de statistische module er is.",
     "Responding SMEs": "Responderende mkb-bedrijven",
     "of %(invited)s firms invited": "van %(invited)s uitgenodigde bedrijven",
-    "Taking part in at least one collaboration initiative":
-        "Neemt deel aan minstens één samenwerkingsinitiatief",
+    "Taking part in at least one collaboration initiative": "Neemt deel aan minstens één samenwerkingsinitiatief",
     "suppressed": "onderdrukt",
     "unweighted sample share": "ongewogen steekproefaandeel",
     "Top innovators": "Topinnovatoren",
     "Top innovators earn more than %(threshold_pct)s%% of their turnover from products new to "
-    "the market.":
-        "Topinnovatoren halen meer dan %(threshold_pct)s%% van hun omzet uit producten die nieuw "
-        "zijn voor de markt.",
+    "the market.": "Topinnovatoren halen meer dan %(threshold_pct)s%% van hun omzet uit producten die nieuw "
+    "zijn voor de markt.",
     "Method and response": "Methode en respons",
     "Fieldwork": "Veldwerk",
     "Questionnaire version": "Versie vragenlijst",
@@ -56,8 +50,7 @@ NL = {
     "Also responded in the previous wave": "Deed ook mee aan de vorige ronde",
     "Synthetic demonstration data.": "Synthetische demonstratiedata.",
     "Register": "Register",
-    "'%(value)s' is not a KvK number: it must be exactly 8 digits":
-        "'%(value)s' is geen KvK-nummer: dat bestaat uit precies 8 cijfers",
+    "'%(value)s' is not a KvK number: it must be exactly 8 digits": "'%(value)s' is geen KvK-nummer: dat bestaat uit precies 8 cijfers",
     "code": "code",
     "name (Dutch)": "naam (Nederlands)",
     "name (English)": "naam (Engels)",
@@ -89,8 +82,7 @@ NL = {
     "number of partners": "aantal partners",
     "website": "website",
     "real initiative": "bestaand initiatief",
-    "Name, type and place are public facts; otherwise a synthetic demo entry.":
-        "Naam, type en plaats zijn openbare feiten; anders een synthetisch demo-item.",
+    "Name, type and place are public facts; otherwise a synthetic demo entry.": "Naam, type en plaats zijn openbare feiten; anders een synthetisch demo-item.",
     "source": "bron",
     "initiative": "initiatief",
     "initiatives": "initiatieven",

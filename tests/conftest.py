@@ -22,8 +22,14 @@ def region(db, region_data):
 @pytest.fixture
 def firm_record():
     def make(**overrides):
-        rec = {"kvk": "12345678", "name": "Testbedrijf B.V.", "sbi_code": "2511",
-               "employees": 12, "municipality": "GM0014", "founding_year": 2001}
+        rec = {
+            "kvk": "12345678",
+            "name": "Testbedrijf B.V.",
+            "sbi_code": "2511",
+            "employees": 12,
+            "municipality": "GM0014",
+            "founding_year": 2001,
+        }
         rec.update(overrides)
         return rec
 

@@ -5,8 +5,16 @@ from innomon.classification import is_sme, sbi_section, size_class
 
 @pytest.mark.parametrize(
     ("employees", "expected"),
-    [(0, "micro"), (9, "micro"), (10, "small"), (49, "small"), (50, "medium"),
-     (249, "medium"), (250, "large"), (12000, "large")],
+    [
+        (0, "micro"),
+        (9, "micro"),
+        (10, "small"),
+        (49, "small"),
+        (50, "medium"),
+        (249, "medium"),
+        (250, "large"),
+        (12000, "large"),
+    ],
 )
 def test_size_class_boundaries(employees, expected):
     assert size_class(employees) == expected

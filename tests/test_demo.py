@@ -43,8 +43,10 @@ def _within_two_se(p_hat, p, n):
 
 @pytest.mark.django_db
 def test_published_wave_sizes(demo):
-    sizes = {w.year: (w.invited, w.responses.filter(status="complete").count())
-             for w in Wave.objects.all()}
+    sizes = {
+        w.year: (w.invited, w.responses.filter(status="complete").count())
+        for w in Wave.objects.all()
+    }
     assert sorted(sizes) == [2015, 2016, 2017, 2018, 2019]
     assert sizes[2017][1] == 624
     assert sizes[2018] == (5576, 503)
@@ -54,9 +56,12 @@ def test_published_wave_sizes(demo):
 
 @pytest.mark.django_db
 def test_panel_overlap_2018(demo):
-    both = Response.objects.filter(wave__year=2018, status="complete",
-                                   firm__responses__wave__year=2017,
-                                   firm__responses__status="complete")
+    both = Response.objects.filter(
+        wave__year=2018,
+        status="complete",
+        firm__responses__wave__year=2017,
+        firm__responses__status="complete",
+    )
     assert both.count() == 184
 
 
@@ -74,8 +79,9 @@ def test_initiatives(demo):
     assert Initiative.objects.filter(is_real=True).count() >= 20
     types = set(Initiative.objects.values_list("type", flat=True))
     assert types == {"network", "test_environment", "incubator"}
-    provinces = set(Initiative.objects.values_list("municipality__corop__province__code",
-                                                   flat=True))
+    provinces = set(
+        Initiative.objects.values_list("municipality__corop__province__code", flat=True)
+    )
     assert provinces == {"PV20", "PV21", "PV22"}
     assert not Initiative.objects.filter(is_real=False).exclude(name__endswith="(synthetisch)")
 
@@ -86,8 +92,14 @@ def test_more_innovation_active_firms_take_part_more(demo):
         recs = [r for r in _records(year) if "turnover_new_market_pct" in r]
         part = np.array([r["n_initiatives"] > 0 for r in recs])
         top = np.array([r["turnover_new_market_pct"] > 40 for r in recs])
-        active = np.array([bool(r["product_innovation"] or r["process_innovation"]
-                                or r["innovation_investment"]) for r in recs])
+        active = np.array(
+            [
+                bool(
+                    r["product_innovation"] or r["process_innovation"] or r["innovation_investment"]
+                )
+                for r in recs
+            ]
+        )
         rates = [part[~active].mean(), part[active & ~top].mean(), part[top].mean()]
         assert rates[0] < rates[1] < rates[2], (year, rates)
 
@@ -113,9 +125,13 @@ def test_collaboration_without_internal_investment_does_not_raise_performance(de
     recs = [r for r in _records(2017) if "turnover_new_market_pct" in r]
 
     def cell(invest, collab):
-        return _mean_se([r["turnover_new_market_pct"] for r in recs
-                         if r["innovation_investment"] == invest
-                         and (r["n_initiatives"] > 0) == collab])
+        return _mean_se(
+            [
+                r["turnover_new_market_pct"]
+                for r in recs
+                if r["innovation_investment"] == invest and (r["n_initiatives"] > 0) == collab
+            ]
+        )
 
     (m00, s00), (m01, s01) = cell(0, False), cell(0, True)
     (m10, s10), (m11, s11) = cell(1, False), cell(1, True)
@@ -161,8 +177,11 @@ def test_running_the_demo_again_keeps_the_data_and_rebuilds_reports(demo):
 
 
 def _digest(data):
-    blob = json.dumps([data.firms, [w.responses for w in data.waves],
-                       [w.participations for w in data.waves]], default=str, sort_keys=True)
+    blob = json.dumps(
+        [data.firms, [w.responses for w in data.waves], [w.participations for w in data.waves]],
+        default=str,
+        sort_keys=True,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 

@@ -13,8 +13,13 @@ def test_load_region_is_idempotent(region, region_data):
 
 
 def test_register_firms_derives_section_and_size(region, firm_record):
-    assert register_firms([firm_record(), firm_record(kvk="00000042", employees=300,
-                                                      sbi_code="6201")], "firms.csv") == 2
+    assert (
+        register_firms(
+            [firm_record(), firm_record(kvk="00000042", employees=300, sbi_code="6201")],
+            "firms.csv",
+        )
+        == 2
+    )
     firm = Firm.objects.get(kvk="12345678")
     assert (firm.sbi_section, firm.size_class, firm.is_sme) == ("C", "small", True)
     big = Firm.objects.get(kvk="00000042")
@@ -35,17 +40,25 @@ def test_bad_kvk_is_a_clear_error_and_nothing_is_written(region, firm_record, kv
 
 def test_unknown_municipality_is_a_clear_error_and_nothing_is_written(region, firm_record):
     with pytest.raises(InputError) as err:
-        register_firms([firm_record(), firm_record(kvk="87654321", municipality="GM0363")],
-                       "firms.csv")
+        register_firms(
+            [firm_record(), firm_record(kvk="87654321", municipality="GM0363")], "firms.csv"
+        )
     assert "firms.csv row 2, field 'municipality': municipality 'GM0363' is not in the region" in (
-        str(err.value))
+        str(err.value)
+    )
     assert Firm.objects.count() == 0
 
 
 def test_every_problem_is_counted(region, firm_record):
     with pytest.raises(InputError) as err:
-        register_firms([firm_record(kvk="x"), firm_record(kvk="87654321", employees=-3),
-                        firm_record(kvk="87654322", sbi_code="3400")], "firms.csv")
+        register_firms(
+            [
+                firm_record(kvk="x"),
+                firm_record(kvk="87654321", employees=-3),
+                firm_record(kvk="87654322", sbi_code="3400"),
+            ],
+            "firms.csv",
+        )
     assert len(err.value.problems) == 3
     assert [p.field for p in err.value.problems] == ["kvk", "employees", "sbi_code"]
     assert "(and 2 more problem(s))" in str(err.value)
@@ -67,12 +80,27 @@ def test_database_rejects_a_kvk_of_wrong_length_even_past_the_service(region):
 
 
 def test_frame_is_replaced_all_or_nothing(region):
-    cells = [{"unit_level": "corop", "unit_code": "CR01", "sbi_section": "C",
-              "size_class": "small", "count": 120}]
+    cells = [
+        {
+            "unit_level": "corop",
+            "unit_code": "CR01",
+            "sbi_section": "C",
+            "size_class": "small",
+            "count": 120,
+        }
+    ]
     assert load_frame(region, 2017, cells, "frame.csv") == 1
-    bad = [*cells, {"unit_level": "corop", "unit_code": "CR10", "sbi_section": "C",
-                    "size_class": "small", "count": 3}]
-    with pytest.raises(InputError, match="frame.csv row 2, field 'unit_code'"):
+    bad = [
+        *cells,
+        {
+            "unit_level": "corop",
+            "unit_code": "CR10",
+            "sbi_section": "C",
+            "size_class": "small",
+            "count": 3,
+        },
+    ]
+    with pytest.raises(InputError, match=r"frame\.csv row 2, field 'unit_code'"):
         load_frame(region, 2017, bad, "frame.csv")
     with pytest.raises(InputError, match="not an SME size class"):
         load_frame(region, 2017, [{**cells[0], "size_class": "large"}], "frame.csv")

@@ -12,21 +12,35 @@ from innomon.survey.services import create_wave, record_responses, wave_records
 
 @pytest.fixture
 def wave(region, firm_record):
-    register_firms([firm_record(), firm_record(kvk="23456789", employees=3),
-                    firm_record(kvk="34567890", employees=400)], "firms.csv")
-    return create_wave(region, 2017, questionnaire_version="2017.1",
-                       fieldwork_start=dt.date(2017, 3, 1), fieldwork_end=dt.date(2017, 3, 24),
-                       invited=100)
+    register_firms(
+        [
+            firm_record(),
+            firm_record(kvk="23456789", employees=3),
+            firm_record(kvk="34567890", employees=400),
+        ],
+        "firms.csv",
+    )
+    return create_wave(
+        region,
+        2017,
+        questionnaire_version="2017.1",
+        fieldwork_start=dt.date(2017, 3, 1),
+        fieldwork_end=dt.date(2017, 3, 24),
+        invited=100,
+    )
 
 
 def test_second_response_of_a_firm_in_a_wave_is_refused_and_nothing_written(wave):
     record_responses(wave, [{"kvk": "12345678", "status": "complete", "answers": {"a": 1}}], "r1")
-    batch = [{"kvk": "23456789", "status": "complete", "answers": {}},
-             {"kvk": "12345678", "status": "partial", "answers": {}}]
+    batch = [
+        {"kvk": "23456789", "status": "complete", "answers": {}},
+        {"kvk": "12345678", "status": "partial", "answers": {}},
+    ]
     with pytest.raises(InputError) as err:
         record_responses(wave, batch, "r2.csv")
     assert str(err.value).startswith(
-        "r2.csv row 2, field 'kvk': firm 12345678 already has a response in wave 2017")
+        "r2.csv row 2, field 'kvk': firm 12345678 already has a response in wave 2017"
+    )
     assert Response.objects.count() == 1
     assert Response.objects.get().answers == {"a": 1}
 
@@ -53,16 +67,26 @@ def test_unknown_firm_and_status(wave):
 
 def test_second_wave_in_a_year_is_refused(wave, region):
     with pytest.raises(InputError, match="already has a wave 2017"):
-        create_wave(region, 2017, questionnaire_version="x", fieldwork_start=dt.date(2017, 1, 1),
-                    fieldwork_end=dt.date(2017, 2, 1), invited=1)
+        create_wave(
+            region,
+            2017,
+            questionnaire_version="x",
+            fieldwork_start=dt.date(2017, 1, 1),
+            fieldwork_end=dt.date(2017, 2, 1),
+            invited=1,
+        )
 
 
 def test_wave_records_hold_complete_sme_responses_only(wave):
-    record_responses(wave, [
-        {"kvk": "12345678", "status": "complete", "answers": {"turnover_new_market_pct": 50}},
-        {"kvk": "23456789", "status": "partial", "answers": {}},
-        {"kvk": "34567890", "status": "complete", "answers": {}},  # 400 employees: not an SME
-    ], "r.csv")
+    record_responses(
+        wave,
+        [
+            {"kvk": "12345678", "status": "complete", "answers": {"turnover_new_market_pct": 50}},
+            {"kvk": "23456789", "status": "partial", "answers": {}},
+            {"kvk": "34567890", "status": "complete", "answers": {}},  # 400 employees: not an SME
+        ],
+        "r.csv",
+    )
     records = wave_records(wave)
     assert [r["kvk"] for r in records] == ["12345678"]
     assert records[0]["province"] == "PV20"

@@ -55,8 +55,10 @@ def _friendly(exc: BaseException) -> str | None:
         return None
     if isinstance(exc, OperationalError):
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return (f"the database is not reachable ({first}); check DATABASE_URL "
-                "or unset it to use the SQLite file in INNOMON_HOME")
+        return (
+            f"the database is not reachable ({first}); check DATABASE_URL "
+            "or unset it to use the SQLite file in INNOMON_HOME"
+        )
     if isinstance(exc, OSError) and exc.filename:
         return f"{exc.filename}: {exc.strerror}; check the path and its permissions"
     return None
@@ -72,8 +74,10 @@ def _guarded(func: Callable[[], Any]) -> Any:
             raise
         message = _friendly(exc)
         if message is None:
-            message = (f"unexpected {type(exc).__name__}: {exc} — this is a bug in innomon; "
-                       "run again with INNOMON_DEBUG=1 for the traceback and report it")
+            message = (
+                f"unexpected {type(exc).__name__}: {exc} — this is a bug in innomon; "
+                "run again with INNOMON_DEBUG=1 for the traceback and report it"
+            )
         raise Failure(message) from exc
 
 
@@ -83,8 +87,10 @@ def _check_port(host: str, port: int) -> None:
         try:
             s.bind((host, port))
         except OSError as exc:
-            raise Failure(f"cannot listen on {host}:{port} ({exc.strerror}); "
-                          "pass another --port or stop the program using it") from exc
+            raise Failure(
+                f"cannot listen on {host}:{port} ({exc.strerror}); "
+                "pass another --port or stop the program using it"
+            ) from exc
 
 
 def _serve(host: str, port: int) -> None:
@@ -139,8 +145,13 @@ def demo(no_serve: bool, host: str, port: int) -> None:
         _setup_django()
         from innomon.demo import run as demo_run
 
-        with Progress(TextColumn("{task.description:<28}"), BarColumn(), TimeElapsedColumn(),
-                      transient=not sys.stderr.isatty(), console=None) as progress:
+        with Progress(
+            TextColumn("{task.description:<28}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            transient=not sys.stderr.isatty(),
+            console=None,
+        ) as progress:
             task = progress.add_task("migrate", total=len(demo_run.STEPS) + 1)
             _migrate()
 
@@ -149,8 +160,10 @@ def demo(no_serve: bool, host: str, port: int) -> None:
 
             paths = demo_run.run(step)
             progress.update(task, description="done", completed=len(demo_run.STEPS) + 1)
-        click.echo(f"innomon: demo ready in {time.monotonic() - started:.1f} s — "
-                   f"{len(paths)} reports under {home / 'out'}")
+        click.echo(
+            f"innomon: demo ready in {time.monotonic() - started:.1f} s — "
+            f"{len(paths)} reports under {home / 'out'}"
+        )
         return paths
 
     _guarded(run)
@@ -169,8 +182,8 @@ def serve(host: str, port: int) -> None:
 
         ensure_home()
         _setup_django()
-        from django.db.migrations.executor import MigrationExecutor
         from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
 
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
@@ -200,7 +213,8 @@ def createuser(username: str, email: str) -> None:
         if user_model.objects.filter(username=username).exists():
             raise Failure(f"user '{username}' already exists; choose another name")
         password = os.environ.get("INNOMON_PASSWORD") or click.prompt(
-            "Password", hide_input=True, confirmation_prompt=True)
+            "Password", hide_input=True, confirmation_prompt=True
+        )
         try:
             validate_password(password, user_model(username=username, email=email))
         except ValidationError as exc:
@@ -220,7 +234,9 @@ def region() -> None:
         from innomon.region import load_region
 
         data = load_region(region_code())
-        click.echo(f"{data.code}: {data.name_nl} / {data.name_en} (boundaries {data.boundaries_year})")
+        click.echo(
+            f"{data.code}: {data.name_nl} / {data.name_en} (boundaries {data.boundaries_year})"
+        )
         for p in data.provinces:
             click.echo(f"{p.code} {p.name_nl} ({p.nuts2})")
             for c in p.corops:

@@ -1,7 +1,8 @@
 """Runtime configuration: environment variables with safe defaults, and the monitor's choices.
 
 Everything innomon stores lives under one directory, ``INNOMON_HOME`` (default ``./innomon-data``):
-the SQLite database (unless ``DATABASE_URL`` points elsewhere), the generated secret key and ``out/``.
+the SQLite database (unless ``DATABASE_URL`` points elsewhere), the generated secret key and
+``out/``.
 The monitor's own choices (thresholds, disclosure rule) are data in ``monitor.yaml``, not constants.
 """
 

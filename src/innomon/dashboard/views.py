@@ -26,12 +26,14 @@ def landing(request: HttpRequest) -> HttpResponse:
             name = report_filename(lang)
             rel = f"{region.code}/{wave.year}/{name}"
             waves.append({"wave": wave, "report": rel if (out / rel).is_file() else None})
-        regions.append({
-            "region": region,
-            "name": region.name_en if lang == "en" else region.name_nl,
-            "waves": waves,
-            "synthetic": any(w["wave"].is_synthetic for w in waves),
-        })
+        regions.append(
+            {
+                "region": region,
+                "name": region.name_en if lang == "en" else region.name_nl,
+                "waves": waves,
+                "synthetic": any(w["wave"].is_synthetic for w in waves),
+            }
+        )
     return render(request, "dashboard/landing.html", {"regions": regions})
 
 
@@ -45,6 +47,7 @@ def output_file(request: HttpRequest, relpath: str) -> FileResponse:
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if content_type.startswith("text/"):
         content_type += "; charset=utf-8"
-    response = FileResponse(Path(target).open("rb"), content_type=content_type)
+    # FileResponse closes the file when the response is done.
+    response = FileResponse(Path(target).open("rb"), content_type=content_type)  # noqa: SIM115
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -17,10 +17,50 @@ from innomon.classification import size_class
 from innomon.region import Region
 
 _NAME_PARTS = (
-    ["Noord", "Wad", "Eems", "Hunze", "Lauwers", "Veen", "Dollard", "Drents", "Fries", "Kwelder",
-     "Terp", "Es", "Hondsrug", "Zernike", "Dijk", "Polder", "Marne", "Kloos", "Reest", "Tjonger"],
-    ["tech", "bouw", "advies", "handel", "metaal", "zorg", "data", "design", "agro", "energie",
-     "transport", "installatie", "media", "food", "water", "systems", "lab", "werk", "print", "plan"],
+    [
+        "Noord",
+        "Wad",
+        "Eems",
+        "Hunze",
+        "Lauwers",
+        "Veen",
+        "Dollard",
+        "Drents",
+        "Fries",
+        "Kwelder",
+        "Terp",
+        "Es",
+        "Hondsrug",
+        "Zernike",
+        "Dijk",
+        "Polder",
+        "Marne",
+        "Kloos",
+        "Reest",
+        "Tjonger",
+    ],
+    [
+        "tech",
+        "bouw",
+        "advies",
+        "handel",
+        "metaal",
+        "zorg",
+        "data",
+        "design",
+        "agro",
+        "energie",
+        "transport",
+        "installatie",
+        "media",
+        "food",
+        "water",
+        "systems",
+        "lab",
+        "werk",
+        "print",
+        "plan",
+    ],
     ["B.V.", "V.O.F.", "B.V.", "& Zn.", "B.V.", "Groep", "B.V.", "Holding"],
 )
 
@@ -57,8 +97,15 @@ def _frame(region: Region, p: dict, year: int) -> list[dict[str, Any]]:
             for sec, ss in p["section_shares"].items():
                 for size, zs in p["size_shares"].items():
                     count = round(p["province_totals"][prov.code] * growth * cw * ss * zs)
-                    cells.append({"unit_level": "corop", "unit_code": corop.code,
-                                  "sbi_section": sec, "size_class": size, "count": count})
+                    cells.append(
+                        {
+                            "unit_level": "corop",
+                            "unit_code": corop.code,
+                            "sbi_section": sec,
+                            "size_class": size,
+                            "count": count,
+                        }
+                    )
     return cells
 
 
@@ -78,38 +125,47 @@ def _pool(rng: np.random.Generator, region: Region, p: dict, frame: list[dict]) 
     probs /= probs.sum()
     picks = rng.choice(len(frame), size=p["invitation_pool"], p=probs)
     munis_by_corop = {c.code: [m.code for m in c.municipalities] for c in region.corops}
-    kvks = rng.choice(np.arange(10_000_000, 99_999_999), size=len(picks)
-                      + p["large_firms_in_pool"], replace=False)
+    kvks = rng.choice(
+        np.arange(10_000_000, 99_999_999), size=len(picks) + p["large_firms_in_pool"], replace=False
+    )
     firms = []
     sections = list(p["section_shares"])
     for i, cell_index in enumerate(list(picks) + [None] * p["large_firms_in_pool"]):
         if cell_index is None:
-            cell = {"unit_code": rng.choice(list(munis_by_corop)), "size_class": "large",
-                    "sbi_section": sections[int(rng.choice([1, 5, 6, 9]))]}
+            cell = {
+                "unit_code": rng.choice(list(munis_by_corop)),
+                "size_class": "large",
+                "sbi_section": sections[int(rng.choice([1, 5, 6, 9]))],
+            }
         else:
             cell = frame[cell_index]
         employees = _employees(rng, cell["size_class"])
         assert size_class(employees) == cell["size_class"]
         sec = cell["sbi_section"]
-        name = (f"{rng.choice(_NAME_PARTS[0])}{rng.choice(_NAME_PARTS[1])} "
-                f"{rng.choice(_NAME_PARTS[2])}")
-        firms.append({
-            "kvk": f"{int(kvks[i]):08d}",
-            "name": name,
-            "sbi_code": str(rng.choice(p["sbi_codes"][sec])),
-            "sbi_section": sec,
-            "employees": employees,
-            "size_class": cell["size_class"],
-            "founding_year": int(2016 - min(80, rng.gamma(2.0, 9.0))),
-            "municipality": str(rng.choice(munis_by_corop[cell["unit_code"]])),
-            "province": next(c.province_code for c in region.corops
-                             if c.code == cell["unit_code"]),
-        })
+        name = (
+            f"{rng.choice(_NAME_PARTS[0])}{rng.choice(_NAME_PARTS[1])} {rng.choice(_NAME_PARTS[2])}"
+        )
+        firms.append(
+            {
+                "kvk": f"{int(kvks[i]):08d}",
+                "name": name,
+                "sbi_code": str(rng.choice(p["sbi_codes"][sec])),
+                "sbi_section": sec,
+                "employees": employees,
+                "size_class": cell["size_class"],
+                "founding_year": int(2016 - min(80, rng.gamma(2.0, 9.0))),
+                "municipality": str(rng.choice(munis_by_corop[cell["unit_code"]])),
+                "province": next(
+                    c.province_code for c in region.corops if c.code == cell["unit_code"]
+                ),
+            }
+        )
     return firms
 
 
-def _weighted_pick(rng: np.random.Generator, candidates: np.ndarray, weights: np.ndarray,
-                   k: int) -> np.ndarray:
+def _weighted_pick(
+    rng: np.random.Generator, candidates: np.ndarray, weights: np.ndarray, k: int
+) -> np.ndarray:
     """Draw ``k`` distinct candidates with probability proportional to ``weights``."""
     if k > len(candidates):
         raise ValueError(f"cannot draw {k} of {len(candidates)} candidates")
@@ -137,30 +193,43 @@ def _beta_share(rng: np.random.Generator, mean: np.ndarray, precision: float) ->
     return rng.beta(mean * precision, (1 - mean) * precision)
 
 
-def _answers(rng: np.random.Generator, w: np.ndarray, d: dict, target: float,
-             ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _answers(
+    rng: np.random.Generator,
+    w: np.ndarray,
+    d: dict,
+    target: float,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Draw the answers of the respondents with latent innovativeness ``w``."""
     n = len(w)
     lg = _logistic
     invest = rng.random(n) < lg(d["invest"]["intercept"] + d["invest"]["w"] * w)
-    rd = invest & (rng.random(n) < lg(d["rd_given_invest"]["intercept"]
-                                      + d["rd_given_invest"]["w"] * w))
+    rd = invest & (
+        rng.random(n) < lg(d["rd_given_invest"]["intercept"] + d["rd_given_invest"]["w"] * w)
+    )
     pp = d["participation"]
     base = pp["invest"] * invest + np.where(invest, pp["w_investors"], pp["w_non_investors"]) * w
     collab = rng.random(n) < lg(_solve_intercept(base, target) + base)
-    product = rng.random(n) < lg(d["product"]["intercept"] + d["product"]["w"] * w
-                                 + d["product"]["invest"] * invest)
-    process = rng.random(n) < lg(d["process"]["intercept"] + d["process"]["w"] * w
-                                 + d["process"]["invest"] * invest)
+    product = rng.random(n) < lg(
+        d["product"]["intercept"] + d["product"]["w"] * w + d["product"]["invest"] * invest
+    )
+    process = rng.random(n) < lg(
+        d["process"]["intercept"] + d["process"]["w"] * w + d["process"]["invest"] * invest
+    )
     q = d["new_to_market_given_product"]
     ntm = product & (rng.random(n) < lg(q["intercept"] + q["w"] * w + q["invest"] * invest))
     s = d["ntm_share"]
-    ntm_mean = lg(s["intercept"] + s["w"] * w + s["invest"] * invest + s["collab"] * collab
-                  + s["invest_x_collab"] * invest * collab)
+    ntm_mean = lg(
+        s["intercept"]
+        + s["w"] * w
+        + s["invest"] * invest
+        + s["collab"] * collab
+        + s["invest_x_collab"] * invest * collab
+    )
     ntm_share = np.where(ntm, _beta_share(rng, ntm_mean, s["precision"]), 0.0)
     f = d["ntf_share"]
-    ntf_share = np.where(product, _beta_share(rng, lg(f["intercept"] + f["w"] * w), f["precision"]),
-                         0.0) * (1 - ntm_share)
+    ntf_share = np.where(
+        product, _beta_share(rng, lg(f["intercept"] + f["w"] * w), f["precision"]), 0.0
+    ) * (1 - ntm_share)
     ntm_pct = np.round(100 * ntm_share)
     ntf_pct = np.minimum(np.round(100 * ntf_share), 100 - ntm_pct)
     sp = d["spend_pct_given_invest"]
@@ -169,11 +238,16 @@ def _answers(rng: np.random.Generator, w: np.ndarray, d: dict, target: float,
     knowledge = rng.random(n) < lg(k["intercept"] + k["collab"] * collab + k["rd"] * rd)
     missing_turnover = rng.random(n) < d["item_missing_turnover"]
     return {
-        "product_innovation": product, "process_innovation": process,
-        "product_new_to_market": ntm, "innovation_investment": invest, "rd_internal": rd,
+        "product_innovation": product,
+        "process_innovation": process,
+        "product_new_to_market": ntm,
+        "innovation_investment": invest,
+        "rd_internal": rd,
         "innovation_spend_pct": np.minimum(spend, 60.0),
-        "turnover_new_market_pct": ntm_pct, "turnover_new_firm_pct": ntf_pct,
-        "collab_knowledge_institution": knowledge, "missing_turnover": missing_turnover,
+        "turnover_new_market_pct": ntm_pct,
+        "turnover_new_firm_pct": ntf_pct,
+        "collab_knowledge_institution": knowledge,
+        "missing_turnover": missing_turnover,
     }, collab
 
 
@@ -190,13 +264,21 @@ def _record(a: dict[str, np.ndarray], i: int) -> dict[str, Any]:
         rec["product_new_to_market"] = int(a["product_new_to_market"][i])
     if not a["missing_turnover"][i]:
         ntm, ntf = float(a["turnover_new_market_pct"][i]), float(a["turnover_new_firm_pct"][i])
-        rec.update(turnover_new_market_pct=ntm, turnover_new_firm_pct=ntf,
-                   turnover_unchanged_pct=100.0 - ntm - ntf)
+        rec.update(
+            turnover_new_market_pct=ntm,
+            turnover_new_firm_pct=ntf,
+            turnover_unchanged_pct=100.0 - ntm - ntf,
+        )
     return rec
 
 
-def _initiative_choices(rng: np.random.Generator, firm: dict, invest: bool,
-                        initiatives: list[dict], muni_province: dict[str, str]) -> list[str]:
+def _initiative_choices(
+    rng: np.random.Generator,
+    firm: dict,
+    invest: bool,
+    initiatives: list[dict],
+    muni_province: dict[str, str],
+) -> list[str]:
     """1–4 initiatives for a participating firm, mostly in its own province; investors lean to
     test environments, young firms to incubators."""
     count = int(min(4, 1 + rng.poisson(0.5 + 0.4 * invest)))
@@ -220,9 +302,11 @@ def generate(region: Region, initiatives: list[dict], params: dict) -> DemoData:
     frame = {y: _frame(region, params, y) for y in years}
     firms = _pool(rng, region, params, frame[years[0]])
     n = len(firms)
-    z = (rng.normal(0, 1, n)
-         + np.array([params["section_effect"][f["sbi_section"]] for f in firms])
-         + np.array([params["size_effect"][f["size_class"]] for f in firms]))
+    z = (
+        rng.normal(0, 1, n)
+        + np.array([params["section_effect"][f["sbi_section"]] for f in firms])
+        + np.array([params["size_effect"][f["size_class"]] for f in firms])
+    )
     is_large = np.array([f["size_class"] == "large" for f in firms])
     muni_province = {m.code: m.province_code for m in region.municipalities}
     everyone = np.arange(n)
@@ -234,16 +318,16 @@ def generate(region: Region, initiatives: list[dict], params: dict) -> DemoData:
         wave = WaveData(year, spec["invited"], start, end, f"{year}.1")
         # Everyone who answered last year is invited again; the rest is a random draw.
         others = np.setdiff1d(everyone, previous)
-        invited = np.concatenate([previous, rng.choice(others, spec["invited"] - len(previous),
-                                                       replace=False)])
+        invited = np.concatenate(
+            [previous, rng.choice(others, spec["invited"] - len(previous), replace=False)]
+        )
         w = z + rng.normal(0, d["wave_noise"], n)
         propensity = np.exp(d["self_selection"] * w)
         sme_invited = invited[~is_large[invited]]
         overlap = spec["overlap"] or 0
         panel = _weighted_pick(rng, previous, propensity[previous], overlap)
         fresh_pool = np.setdiff1d(sme_invited, previous)
-        fresh = _weighted_pick(rng, fresh_pool, propensity[fresh_pool],
-                               spec["responses"] - overlap)
+        fresh = _weighted_pick(rng, fresh_pool, propensity[fresh_pool], spec["responses"] - overlap)
         complete = np.sort(np.concatenate([panel, fresh]))
         rest = np.setdiff1d(invited, complete)
         partial = rng.choice(rest, spec["partial"], replace=False)
@@ -252,27 +336,46 @@ def generate(region: Region, initiatives: list[dict], params: dict) -> DemoData:
         answers, collab = _answers(rng, w[complete], d, spec["participation_target"])
         t0 = dt.datetime.combine(start, dt.time(9), tzinfo=dt.UTC)
         for j, i in enumerate(complete):
-            submitted = t0 + dt.timedelta(minutes=int(rng.integers(30, 60 * 24 * (end - start).days)))
-            wave.responses.append({
-                "kvk": firms[i]["kvk"], "status": "complete", "answers": _record(answers, j),
-                "invited_at": t0, "started_at": submitted - dt.timedelta(minutes=18),
-                "submitted_at": submitted,
-            })
+            submitted = t0 + dt.timedelta(
+                minutes=int(rng.integers(30, 60 * 24 * (end - start).days))
+            )
+            wave.responses.append(
+                {
+                    "kvk": firms[i]["kvk"],
+                    "status": "complete",
+                    "answers": _record(answers, j),
+                    "invited_at": t0,
+                    "started_at": submitted - dt.timedelta(minutes=18),
+                    "submitted_at": submitted,
+                }
+            )
             if collab[j]:
-                for name in _initiative_choices(rng, firms[i], bool(answers["innovation_investment"][j]),
-                                                initiatives, muni_province):
+                for name in _initiative_choices(
+                    rng,
+                    firms[i],
+                    bool(answers["innovation_investment"][j]),
+                    initiatives,
+                    muni_province,
+                ):
                     wave.participations.append({"kvk": firms[i]["kvk"], "initiative": name})
         partial_set, excluded_set = set(partial.tolist()), set(excluded.tolist())
         for i in rest:
-            status = ("excluded" if i in excluded_set else
-                      "partial" if i in partial_set else "invited")
-            answers_i = {} if status == "invited" else {
-                "product_innovation": int(rng.random() < 0.5)}
-            wave.responses.append({
-                "kvk": firms[i]["kvk"], "status": status, "answers": answers_i,
-                "invited_at": t0, "started_at": None if status == "invited" else t0,
-                "submitted_at": t0 if status == "excluded" else None,
-            })
+            status = (
+                "excluded" if i in excluded_set else "partial" if i in partial_set else "invited"
+            )
+            answers_i = (
+                {} if status == "invited" else {"product_innovation": int(rng.random() < 0.5)}
+            )
+            wave.responses.append(
+                {
+                    "kvk": firms[i]["kvk"],
+                    "status": status,
+                    "answers": answers_i,
+                    "invited_at": t0,
+                    "started_at": None if status == "invited" else t0,
+                    "submitted_at": t0 if status == "excluded" else None,
+                }
+            )
         previous = complete
         waves.append(wave)
     for f in firms:

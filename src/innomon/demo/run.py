@@ -43,8 +43,9 @@ def is_loaded(region_code: str) -> bool:
     return Wave.objects.filter(region__code=region_code).exists()
 
 
-def load(data: DemoData, region: Region, params: dict[str, Any],
-         on_step: Callable[[str], None]) -> None:
+def load(
+    data: DemoData, region: Region, params: dict[str, Any], on_step: Callable[[str], None]
+) -> None:
     """Write the generated monitor in one transaction: all of it, or nothing."""
     with transaction.atomic():
         on_step("initiatives")
@@ -53,18 +54,28 @@ def load(data: DemoData, region: Region, params: dict[str, Any],
         registry.register_firms(data.firms, DEMO_SOURCE, synthetic=True)
         on_step("frame")
         for year, cells in data.frame.items():
-            registry.load_frame(region, year, cells, f"{DEMO_SOURCE} frame {year}",
-                                origin="synthetic demo frame (innomon/demo/data/parameters.yaml)")
+            registry.load_frame(
+                region,
+                year,
+                cells,
+                f"{DEMO_SOURCE} frame {year}",
+                origin="synthetic demo frame (innomon/demo/data/parameters.yaml)",
+            )
         on_step("waves")
         for w in data.waves:
             wave = survey.create_wave(
-                region, w.year, questionnaire_version=w.questionnaire_version,
-                fieldwork_start=w.fieldwork_start, fieldwork_end=w.fieldwork_end,
-                invited=w.invited, synthetic=True,
+                region,
+                w.year,
+                questionnaire_version=w.questionnaire_version,
+                fieldwork_start=w.fieldwork_start,
+                fieldwork_end=w.fieldwork_end,
+                invited=w.invited,
+                synthetic=True,
             )
             survey.record_responses(wave, w.responses, f"{DEMO_SOURCE} responses {w.year}")
-            survey.record_participations(wave, w.participations,
-                                         f"{DEMO_SOURCE} participations {w.year}")
+            survey.record_participations(
+                wave, w.participations, f"{DEMO_SOURCE} participations {w.year}"
+            )
 
 
 def run(on_step: Callable[[str], None] = lambda step: None) -> list[Path]:

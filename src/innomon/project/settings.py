@@ -1,6 +1,6 @@
 """Django settings for innomon. Every value comes from the environment, with a safe default.
 
-- ``INNOMON_HOME``: directory for the SQLite database, the secret key and ``out/`` (``./innomon-data``).
+- ``INNOMON_HOME``: directory of the SQLite database, secret key and ``out/`` (``./innomon-data``).
 - ``DATABASE_URL``: ``postgres://user@host:port/name`` to use PostgreSQL (psycopg 3); unset: SQLite.
 - ``INNOMON_SECRET_KEY``: the secret key; unset: one is generated once into ``INNOMON_HOME``.
 - ``INNOMON_DEBUG``: ``1`` for Django's debug mode (never in production).
@@ -63,8 +63,6 @@ ALLOWED_HOSTS = [
     for h in os.environ.get("INNOMON_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
-if os.environ.get("INNOMON_TESTING") == "1" or DEBUG:
-    ALLOWED_HOSTS.append("testserver")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -128,8 +126,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = config.home() / "static"
-WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
+WHITENOISE_USE_FINDERS = True  # serve app static files straight from the apps: no collectstatic
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"

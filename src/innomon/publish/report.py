@@ -41,8 +41,10 @@ def wave_facts(wave: Wave) -> WaveFacts:
     overlap = None
     if previous is not None:
         overlap = Response.objects.filter(
-            wave=wave, status=Response.Status.COMPLETE,
-            firm__responses__wave=previous, firm__responses__status=Response.Status.COMPLETE,
+            wave=wave,
+            status=Response.Status.COMPLETE,
+            firm__responses__wave=previous,
+            firm__responses__status=Response.Status.COMPLETE,
         ).count()
     return WaveFacts(wave, counts["complete"], counts["partial"], counts["excluded"], overlap)
 
@@ -54,14 +56,23 @@ def report_filename(lang: str) -> str:
 
 def render_report(wave: Wave, headline: Headline, facts: WaveFacts, lang: str) -> str:
     with translation.override(lang):
-        return render_to_string("publish/report.html", {
-            "wave": wave, "region": wave.region, "headline": headline, "facts": facts,
-            "lang": lang,
-            "region_name": wave.region.name_en if lang == "en" else wave.region.name_nl,
-            "alternates": [(code, name, report_filename(code)) for code, name in settings.LANGUAGES],
-            "synthetic": wave.is_synthetic, "version": __version__,
-            "min_publish_n": config.monitor_settings().min_publish_n,
-        })
+        return render_to_string(
+            "publish/report.html",
+            {
+                "wave": wave,
+                "region": wave.region,
+                "headline": headline,
+                "facts": facts,
+                "lang": lang,
+                "region_name": wave.region.name_en if lang == "en" else wave.region.name_nl,
+                "alternates": [
+                    (code, name, report_filename(code)) for code, name in settings.LANGUAGES
+                ],
+                "synthetic": wave.is_synthetic,
+                "version": __version__,
+                "min_publish_n": config.monitor_settings().min_publish_n,
+            },
+        )
 
 
 def _write(path: Path, text: str) -> None:

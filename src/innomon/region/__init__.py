@@ -127,16 +127,25 @@ def parse_region(data: dict, fname: str = "<region>") -> Region:
                     munis.append(Municipality(m["code"], m["name"], c["code"], p["code"]))
                 corops.append(
                     Corop(
-                        c["code"], c["name"]["nl"], c["name"]["en"], c["nuts3"],
-                        tile[0], tile[1], p["code"], tuple(munis),
+                        c["code"],
+                        c["name"]["nl"],
+                        c["name"]["en"],
+                        c["nuts3"],
+                        tile[0],
+                        tile[1],
+                        p["code"],
+                        tuple(munis),
                     )
                 )
             provinces.append(
                 Province(p["code"], p["name"]["nl"], p["name"]["en"], p["nuts2"], tuple(corops))
             )
         return Region(
-            data["code"], data["name"]["nl"], data["name"]["en"],
-            int(data["boundaries_year"]), tuple(provinces),
+            data["code"],
+            data["name"]["nl"],
+            data["name"]["en"],
+            int(data["boundaries_year"]),
+            tuple(provinces),
         )
     except (KeyError, TypeError) as exc:
         raise RegionDataError(f"{fname}: missing or malformed field {exc}") from exc

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Corop, FrameCell, Firm, Initiative, Municipality, Province, Region
+from .models import Corop, Firm, FrameCell, Initiative, Municipality, Province, Region
 
 
 @admin.register(Region)
@@ -30,8 +30,17 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(Firm)
 class FirmAdmin(admin.ModelAdmin):
-    list_display = ["kvk", "name", "sbi_code", "sbi_section", "employees", "size_class",
-                    "founding_year", "municipality", "is_synthetic"]
+    list_display = [
+        "kvk",
+        "name",
+        "sbi_code",
+        "sbi_section",
+        "employees",
+        "size_class",
+        "founding_year",
+        "municipality",
+        "is_synthetic",
+    ]
     list_filter = ["size_class", "sbi_section", "municipality__corop__province", "is_synthetic"]
     search_fields = ["kvk", "name"]
     readonly_fields = ["sbi_section", "size_class", "created_at", "updated_at"]

@@ -1,4 +1,4 @@
-"""The register: the region's geography, firms, collaboration initiatives and the population frame."""
+"""The register: the region's geography, firms, collaboration initiatives, population frame."""
 
 from __future__ import annotations
 
@@ -126,14 +126,14 @@ class Firm(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.kvk})"
 
+    def save(self, *args, **kwargs) -> None:
+        self.derive()
+        super().save(*args, **kwargs)
+
     def derive(self) -> None:
         """Set the derived fields (SBI section, size class) from the SBI code and employees."""
         self.sbi_section = sbi_section(self.sbi_code)
         self.size_class = size_class(self.employees)
-
-    def save(self, *args, **kwargs) -> None:
-        self.derive()
-        super().save(*args, **kwargs)
 
     @property
     def is_sme(self) -> bool:
@@ -150,13 +150,16 @@ class Initiative(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     theme = models.CharField(_("theme"), max_length=60)
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="initiatives",
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="initiatives",
         verbose_name=_("municipality"),
     )
     partners = models.PositiveIntegerField(_("number of partners"), null=True, blank=True)
     website = models.URLField(_("website"), blank=True)
     is_real = models.BooleanField(
-        _("real initiative"), default=False,
+        _("real initiative"),
+        default=False,
         help_text=_("Name, type and place are public facts; otherwise a synthetic demo entry."),
     )
     source = models.CharField(_("source"), max_length=200, blank=True)

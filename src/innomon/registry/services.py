@@ -16,7 +16,7 @@ from innomon.classification import SME_SIZE_CLASSES, sbi_section, sbi_sections, 
 from innomon.errors import InputError, Problem
 from innomon.region import Region as RegionData
 
-from .models import Corop, FrameCell, Firm, Initiative, Municipality, Province, Region, validate_kvk
+from .models import Corop, Firm, FrameCell, Initiative, Municipality, Province, Region, validate_kvk
 
 
 @transaction.atomic
@@ -33,13 +33,20 @@ def load_region(data: RegionData) -> Region:
     for p in data.provinces:
         province, _ = Province.objects.update_or_create(
             code=p.code,
-            defaults={"region": region, "name_nl": p.name_nl, "name_en": p.name_en, "nuts2": p.nuts2},
+            defaults={
+                "region": region,
+                "name_nl": p.name_nl,
+                "name_en": p.name_en,
+                "nuts2": p.nuts2,
+            },
         )
         for c in p.corops:
             corop, _ = Corop.objects.update_or_create(
                 code=c.code,
                 defaults={
-                    "province": province, "name_nl": c.name_nl, "name_en": c.name_en,
+                    "province": province,
+                    "name_nl": c.name_nl,
+                    "name_en": c.name_en,
                     "nuts3": c.nuts3,
                 },
             )
@@ -123,8 +130,13 @@ def register_firms(
             )
         if len(problems) == before:
             firm = Firm(
-                kvk=kvk, name=name, sbi_code=sbi, employees=employees,
-                founding_year=founding, municipality=munis[muni_code], is_synthetic=synthetic,
+                kvk=kvk,
+                name=name,
+                sbi_code=sbi,
+                employees=employees,
+                founding_year=founding,
+                municipality=munis[muni_code],
+                is_synthetic=synthetic,
             )
             firm.derive()
             firms.append(firm)
@@ -154,20 +166,30 @@ def register_initiatives(records: Iterable[Mapping[str, Any]], source: str) -> i
         existing.add(name)
         if rec.get("type") not in valid_types:
             problems.append(
-                Problem(source, row, "type", f"'{rec.get('type')}' is not one of {sorted(valid_types)}")
+                Problem(
+                    source, row, "type", f"'{rec.get('type')}' is not one of {sorted(valid_types)}"
+                )
             )
         if rec.get("municipality") not in munis:
             problems.append(
-                Problem(source, row, "municipality",
-                        f"municipality '{rec.get('municipality')}' is not in the region")
+                Problem(
+                    source,
+                    row,
+                    "municipality",
+                    f"municipality '{rec.get('municipality')}' is not in the region",
+                )
             )
         if len(problems) == before:
             items.append(
                 Initiative(
-                    name=name, type=rec["type"], theme=str(rec.get("theme", "")),
+                    name=name,
+                    type=rec["type"],
+                    theme=str(rec.get("theme", "")),
                     municipality=munis[rec["municipality"]],
-                    partners=rec.get("partners"), website=rec.get("website") or "",
-                    is_real=bool(rec.get("real", False)), source=str(rec.get("source", "")),
+                    partners=rec.get("partners"),
+                    website=rec.get("website") or "",
+                    is_real=bool(rec.get("real", False)),
+                    source=str(rec.get("source", "")),
                 )
             )
     if problems:
@@ -186,7 +208,9 @@ def load_frame(
         "province": set(Province.objects.filter(region=region).values_list("code", flat=True)),
         "corop": set(Corop.objects.filter(province__region=region).values_list("code", flat=True)),
         "municipality": set(
-            Municipality.objects.filter(corop__province__region=region).values_list("code", flat=True)
+            Municipality.objects.filter(corop__province__region=region).values_list(
+                "code", flat=True
+            )
         ),
     }
     problems: list[Problem] = []
@@ -195,16 +219,31 @@ def load_frame(
     for row, c in enumerate(cells, start=1):
         level = c.get("unit_level")
         if level not in codes or c.get("unit_code") not in codes[level]:
-            problems.append(Problem(source, row, "unit_code",
-                                    f"'{c.get('unit_code')}' is not a {level} of {region.code}"))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    "unit_code",
+                    f"'{c.get('unit_code')}' is not a {level} of {region.code}",
+                )
+            )
             continue
         if c.get("size_class") not in SME_SIZE_CLASSES:
-            problems.append(Problem(source, row, "size_class",
-                                    f"'{c.get('size_class')}' is not an SME size class"))
+            problems.append(
+                Problem(
+                    source, row, "size_class", f"'{c.get('size_class')}' is not an SME size class"
+                )
+            )
             continue
         if c.get("sbi_section") not in sbi_sections():
-            problems.append(Problem(source, row, "sbi_section",
-                                    f"'{c.get('sbi_section')}' is not an SBI 2008 section letter"))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    "sbi_section",
+                    f"'{c.get('sbi_section')}' is not an SBI 2008 section letter",
+                )
+            )
             continue
         key = (c["unit_code"], c["sbi_section"], c["size_class"])
         if key in keys:
@@ -218,9 +257,18 @@ def load_frame(
         except (TypeError, ValueError):
             problems.append(Problem(source, row, "count", f"'{c.get('count')}' is not a count"))
             continue
-        rows.append(FrameCell(region=region, year=year, unit_level=level, unit_code=c["unit_code"],
-                              sbi_section=c["sbi_section"], size_class=c["size_class"],
-                              count=count, source=origin))
+        rows.append(
+            FrameCell(
+                region=region,
+                year=year,
+                unit_level=level,
+                unit_code=c["unit_code"],
+                sbi_section=c["sbi_section"],
+                size_class=c["size_class"],
+                count=count,
+                source=origin,
+            )
+        )
     if problems:
         raise InputError(problems)
     with transaction.atomic():

@@ -5,8 +5,15 @@ from .models import Participation, Response, Wave
 
 @admin.register(Wave)
 class WaveAdmin(admin.ModelAdmin):
-    list_display = ["year", "region", "questionnaire_version", "fieldwork_start", "fieldwork_end",
-                    "invited", "is_synthetic"]
+    list_display = [
+        "year",
+        "region",
+        "questionnaire_version",
+        "fieldwork_start",
+        "fieldwork_end",
+        "invited",
+        "is_synthetic",
+    ]
     list_filter = ["region"]
 
 

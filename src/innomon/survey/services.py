@@ -29,14 +29,20 @@ def create_wave(
 ) -> Wave:
     """Open a new wave; an existing wave of that year is a clear error."""
     if Wave.objects.filter(region=region, year=year).exists():
-        raise InputError([Problem(f"wave {year}", None, "year",
-                                  f"{region.code} already has a wave {year}")])
+        raise InputError(
+            [Problem(f"wave {year}", None, "year", f"{region.code} already has a wave {year}")]
+        )
     if fieldwork_end < fieldwork_start:
-        raise InputError([Problem(f"wave {year}", None, "fieldwork_end",
-                                  "fieldwork ends before it starts")])
+        raise InputError(
+            [Problem(f"wave {year}", None, "fieldwork_end", "fieldwork ends before it starts")]
+        )
     return Wave.objects.create(
-        region=region, year=year, questionnaire_version=questionnaire_version,
-        fieldwork_start=fieldwork_start, fieldwork_end=fieldwork_end, invited=invited,
+        region=region,
+        year=year,
+        questionnaire_version=questionnaire_version,
+        fieldwork_start=fieldwork_start,
+        fieldwork_end=fieldwork_end,
+        invited=invited,
         is_synthetic=synthetic,
     )
 
@@ -58,41 +64,65 @@ def record_responses(wave: Wave, records: Iterable[Mapping[str, Any]], source: s
         kvk = str(rec.get("kvk", "")).strip()
         firm_id = firms.get(kvk)
         if firm_id is None:
-            problems.append(Problem(source, row, "kvk",
-                                    f"firm {kvk!r} is not registered; register it first"))
+            problems.append(
+                Problem(source, row, "kvk", f"firm {kvk!r} is not registered; register it first")
+            )
             continue
         if firm_id in already:
-            problems.append(Problem(source, row, "kvk",
-                                    f"firm {kvk} already has a response in wave {wave.year}"))
+            problems.append(
+                Problem(
+                    source, row, "kvk", f"firm {kvk} already has a response in wave {wave.year}"
+                )
+            )
             continue
         if firm_id in seen:
-            problems.append(Problem(source, row, "kvk",
-                                    f"firm {kvk} appears twice in this batch (also row {seen[firm_id]})"))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    "kvk",
+                    f"firm {kvk} appears twice in this batch (also row {seen[firm_id]})",
+                )
+            )
             continue
         seen[firm_id] = row
         status = rec.get("status", Response.Status.COMPLETE)
         if status not in STATUSES:
-            problems.append(Problem(source, row, "status",
-                                    f"'{status}' is not one of {sorted(STATUSES)}"))
+            problems.append(
+                Problem(source, row, "status", f"'{status}' is not one of {sorted(STATUSES)}")
+            )
             continue
         answers = rec.get("answers", {})
         if not isinstance(answers, Mapping):
             problems.append(Problem(source, row, "answers", "answers must be a mapping"))
             continue
-        rows.append(Response(
-            wave=wave, firm_id=firm_id, status=status, answers=dict(answers),
-            invited_at=rec.get("invited_at"), started_at=rec.get("started_at"),
-            submitted_at=rec.get("submitted_at"),
-        ))
+        rows.append(
+            Response(
+                wave=wave,
+                firm_id=firm_id,
+                status=status,
+                answers=dict(answers),
+                invited_at=rec.get("invited_at"),
+                started_at=rec.get("started_at"),
+                submitted_at=rec.get("submitted_at"),
+            )
+        )
     if problems:
         raise InputError(problems)
     try:
         with transaction.atomic():
             Response.objects.bulk_create(rows, batch_size=2000)
     except IntegrityError as exc:
-        raise InputError([Problem(source, None, "kvk",
-                                  f"a response of one of these firms was written meanwhile ({exc})")]
-                         ) from exc
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    None,
+                    "kvk",
+                    f"a response of one of these firms was written meanwhile ({exc})",
+                )
+            ]
+        ) from exc
     return len(rows)
 
 
@@ -107,10 +137,18 @@ def record_participations(wave: Wave, records: Iterable[Mapping[str, Any]], sour
         firm_id = firms.get(str(rec.get("kvk", "")))
         init_id = initiatives.get(rec.get("initiative"))
         if firm_id is None:
-            problems.append(Problem(source, row, "kvk", f"firm {rec.get('kvk')!r} is not registered"))
+            problems.append(
+                Problem(source, row, "kvk", f"firm {rec.get('kvk')!r} is not registered")
+            )
         elif init_id is None:
-            problems.append(Problem(source, row, "initiative",
-                                    f"initiative {rec.get('initiative')!r} is not registered"))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    "initiative",
+                    f"initiative {rec.get('initiative')!r} is not registered",
+                )
+            )
         elif (firm_id, init_id) in seen:
             problems.append(Problem(source, row, None, "this participation appears twice"))
         else:
@@ -128,7 +166,9 @@ def wave_records(wave: Wave) -> list[dict[str, Any]]:
     the firm's size class, SBI section, province and COROP, and ``n_initiatives``."""
     counts = dict(
         Participation.objects.filter(wave=wave)
-        .values("firm_id").annotate(n=Count("id")).values_list("firm_id", "n")
+        .values("firm_id")
+        .annotate(n=Count("id"))
+        .values_list("firm_id", "n")
     )
     qs = (
         Response.objects.filter(wave=wave, status=Response.Status.COMPLETE)
@@ -141,8 +181,11 @@ def wave_records(wave: Wave) -> list[dict[str, Any]]:
         firm = r.firm
         rec = dict(r.answers)
         rec.update(
-            kvk=firm.kvk, size_class=firm.size_class, sbi_section=firm.sbi_section,
-            corop=firm.municipality.corop.code, province=firm.municipality.corop.province.code,
+            kvk=firm.kvk,
+            size_class=firm.size_class,
+            sbi_section=firm.sbi_section,
+            corop=firm.municipality.corop.code,
+            province=firm.municipality.corop.province.code,
             n_initiatives=counts.get(firm.id, 0),
         )
         out.append(rec)

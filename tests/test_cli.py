@@ -1,0 +1,139 @@
+"""The ``innomon`` command as a user runs it: a real process, real exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+
+def innomon(*args, home: Path, env: dict | None = None, timeout: float = 120, input=None):
+    full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    full_env.update(INNOMON_HOME=str(home), COLUMNS="100")
+    full_env.update(env or {})
+    full_env = {k: v for k, v in full_env.items() if v is not None}
+    return subprocess.run(
+        [sys.executable, "-m", "innomon", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=input,
+    )
+
+
+def assert_one_line_error(result, *fragments, code=1):
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("innomon: error: ")
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+@contextmanager
+def scratch_database():
+    """A DATABASE_URL for this test alone: a fresh PostgreSQL database when the suite runs on
+    PostgreSQL, else unset (the SQLite file in INNOMON_HOME)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield {"DATABASE_URL": None}
+        return
+    import psycopg
+
+    name = f"innomon_cli_{uuid.uuid4().hex[:12]}"
+    base = url.rsplit("/", 1)[0]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield {"DATABASE_URL": f"{base}/{name}"}
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.slow
+def test_demo_no_serve_builds_every_report_from_an_empty_home(tmp_path):
+    home = tmp_path / "fresh"
+    with scratch_database() as db:
+        started = time.monotonic()
+        result = innomon("demo", "--no-serve", home=home, env=db)
+        elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert elapsed < 60
+    assert "demo ready" in result.stdout
+    for year in range(2015, 2020):
+        report = home / "out" / "noord-nederland" / str(year) / "report.html"
+        assert report.is_file()
+    text = (home / "out" / "noord-nederland" / "2017" / "report.html").read_text()
+    assert 'data-figure="respondents">624<' in text
+    assert "Synthetische demonstratiedata" in text
+
+
+def test_usage_error_is_one_line_with_exit_2(tmp_path):
+    result = innomon("demo", "--port", "0", home=tmp_path)
+    assert_one_line_error(result, "--port", code=2)
+
+
+def test_unknown_command(tmp_path):
+    result = innomon("frobnicate", home=tmp_path)
+    assert_one_line_error(result, "frobnicate", code=2)
+
+
+def test_unsupported_database_url(tmp_path):
+    result = innomon("migrate", home=tmp_path, env={"DATABASE_URL": "mysql://root@localhost/x"})
+    assert_one_line_error(result, "DATABASE_URL", "postgres://")
+
+
+def test_unreachable_database(tmp_path):
+    with socket.socket() as s:  # a port that nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = innomon(
+        "migrate",
+        home=tmp_path,
+        env={"DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/nothing"},
+    )
+    assert_one_line_error(result, "database is not reachable", "DATABASE_URL")
+
+
+def test_home_that_cannot_be_written(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    result = innomon("migrate", home=blocker / "home")
+    assert_one_line_error(result, "INNOMON_HOME", "writable")
+
+
+def test_serve_refuses_an_unmigrated_database(tmp_path):
+    with scratch_database() as db:
+        result = innomon("serve", "--port", "8799", home=tmp_path, env=db)
+    assert_one_line_error(result, "innomon migrate")
+
+
+def test_migrate_then_createuser(tmp_path):
+    with scratch_database() as db:
+        assert innomon("migrate", home=tmp_path, env=db).returncode == 0
+        env = {**db, "INNOMON_PASSWORD": "a-long-enough-secret-9"}
+        ok = innomon("createuser", "analyst", home=tmp_path, env=env)
+        assert ok.returncode == 0, ok.stderr
+        again = innomon("createuser", "analyst", home=tmp_path, env=env)
+        assert_one_line_error(again, "already exists")
+        weak = innomon("createuser", "other", home=tmp_path, env={**db, "INNOMON_PASSWORD": "123"})
+        assert_one_line_error(weak, "password rejected")
+
+
+def test_region_lists_cbs_codes(tmp_path):
+    result = innomon("region", home=tmp_path)
+    assert result.returncode == 0
+    assert "CR04 Noord-Friesland" in result.stdout
+    assert "GM0080 Leeuwarden" in result.stdout
+    unknown = innomon("region", home=tmp_path, env={"INNOMON_REGION": "atlantis"})
+    assert_one_line_error(unknown, "atlantis", "available")
