@@ -50,8 +50,9 @@ def one_run(database_url: str | None) -> dict[str, float]:
                 conn.execute(f'CREATE DATABASE "{name}"')
             env["DATABASE_URL"] = f"{database_url.rsplit('/', 1)[0]}/{name}"
         try:
-            out = subprocess.run([sys.executable, "-c", CHILD], env=env, check=True,
-                                 capture_output=True, text=True)
+            out = subprocess.run(
+                [sys.executable, "-c", CHILD], env=env, check=True, capture_output=True, text=True
+            )
         finally:
             if database_url:
                 with psycopg.connect(database_url, autocommit=True) as conn:
