@@ -137,3 +137,40 @@ def test_region_lists_cbs_codes(tmp_path):
     assert "GM0080 Leeuwarden" in result.stdout
     unknown = innomon("region", home=tmp_path, env={"INNOMON_REGION": "atlantis"})
     assert_one_line_error(unknown, "atlantis", "available")
+
+
+def test_import_firms_names_the_line_and_writes_nothing(tmp_path):
+    good = "kvk;name;sbi_code;employees;municipality;founding_year\n"
+    good += "12345678;Wadtech B.V.;2511;14;GM0014;1998\n"
+    bad = good + "1234567;Kortnummer B.V.;6201;3;GM0080;\n87654321;Elders B.V.;6201;3;GM0363;\n"
+    (tmp_path / "bad.csv").write_text(bad)
+    (tmp_path / "good.csv").write_text(good)
+    with scratch_database() as db:
+        result = innomon("import-firms", str(tmp_path / "bad.csv"), home=tmp_path, env=db)
+        assert_one_line_error(
+            result,
+            "bad.csv row 3, field 'kvk'",
+            "8 digits",
+            "(and 1 more problem(s))",
+            "nothing was written",
+        )
+        ok = innomon("import-firms", str(tmp_path / "good.csv"), home=tmp_path, env=db)
+        assert ok.returncode == 0, ok.stderr
+        assert "1 firms added" in ok.stdout  # the bad file added none, so there was no clash
+        again = innomon("import-firms", str(tmp_path / "good.csv"), home=tmp_path, env=db)
+        assert_one_line_error(again, "good.csv row 2, field 'kvk'", "already registered")
+
+
+def test_import_firms_checks_the_file_itself(tmp_path):
+    (tmp_path / "cols.csv").write_text("kvk,name\n12345678,x\n")
+    (tmp_path / "latin1.csv").write_bytes(
+        "kvk,name,sbi_code,employees,municipality\n12345678,Caf\xe9,5610,3,GM0014\n".encode(
+            "latin-1"
+        )
+    )
+    missing = innomon("import-firms", str(tmp_path / "cols.csv"), home=tmp_path)
+    assert_one_line_error(missing, "cols.csv row 1, field 'sbi_code'", "missing")
+    encoding = innomon("import-firms", str(tmp_path / "latin1.csv"), home=tmp_path)
+    assert_one_line_error(encoding, "latin1.csv row 2", "UTF-8")
+    absent = innomon("import-firms", str(tmp_path / "nope.csv"), home=tmp_path)
+    assert_one_line_error(absent, "nope.csv: cannot read it")

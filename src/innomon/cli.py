@@ -12,6 +12,7 @@ import socket
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -36,9 +37,15 @@ def _setup_django() -> None:
 
 
 def _migrate() -> None:
+    """Bring the tables up to date and store the configured region (both idempotent)."""
     from django.core.management import call_command
 
+    from innomon.config import region_code
+    from innomon.region import load_region
+    from innomon.registry.services import load_region as store_region
+
     call_command("migrate", verbosity=0, interactive=False)
+    store_region(load_region(region_code()))
 
 
 def _friendly(exc: BaseException) -> str | None:
@@ -100,7 +107,10 @@ def _serve(host: str, port: int) -> None:
 
     _check_port(host, port)
     click.echo(f"innomon serves on http://{host}:{port}/ (Ctrl+C stops)")
-    waitress.serve(application, host=host, port=port, threads=8, ident="innomon")
+    try:
+        waitress.serve(application, host=host, port=port, threads=8, ident="innomon")
+    except KeyboardInterrupt:
+        click.echo("innomon: stopped")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -138,6 +148,7 @@ def demo(no_serve: bool, host: str, port: int) -> None:
     def run() -> list:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+        from innomon import config
         from innomon.config import ensure_home
 
         started = time.monotonic()
@@ -149,8 +160,7 @@ def demo(no_serve: bool, host: str, port: int) -> None:
             TextColumn("{task.description:<28}"),
             BarColumn(),
             TimeElapsedColumn(),
-            transient=not sys.stderr.isatty(),
-            console=None,
+            transient=not sys.stdout.isatty(),
         ) as progress:
             task = progress.add_task("migrate", total=len(demo_run.STEPS) + 1)
             _migrate()
@@ -158,8 +168,11 @@ def demo(no_serve: bool, host: str, port: int) -> None:
             def step(name: str) -> None:
                 progress.update(task, description=name, advance=1)
 
+            already = demo_run.is_loaded(config.region_code())
             paths = demo_run.run(step)
             progress.update(task, description="done", completed=len(demo_run.STEPS) + 1)
+        if already:
+            click.echo("innomon: the demo was loaded before; its reports were rebuilt")
         click.echo(
             f"innomon: demo ready in {time.monotonic() - started:.1f} s — "
             f"{len(paths)} reports under {home / 'out'}"
@@ -221,6 +234,31 @@ def createuser(username: str, email: str) -> None:
             raise Failure(f"password rejected: {' '.join(exc.messages)}") from exc
         user_model.objects.create_superuser(username=username, email=email, password=password)
         click.echo(f"innomon: created back-office user '{username}'")
+
+    _guarded(run)
+
+
+@cli.command("import-firms")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def import_firms(path: Path) -> None:
+    """Add the firms of a CSV file to the register (all rows, or none).
+
+    Columns: kvk, name, sbi_code, employees, municipality (CBS code, e.g. GM0014), and
+    optionally founding_year. Separated by commas or semicolons, UTF-8.
+    """
+
+    def run() -> None:
+        from innomon.config import ensure_home
+
+        ensure_home()
+        _setup_django()
+        _migrate()
+        from innomon.intake.tables import read_csv
+        from innomon.registry.services import FIRM_FIELDS, register_firms
+
+        rows = read_csv(path, FIRM_FIELDS[:5], FIRM_FIELDS[5:])
+        added = register_firms(rows, path.name, first_row=2)
+        click.echo(f"innomon: {added} firms added from {path.name}")
 
     _guarded(run)
 

@@ -69,17 +69,25 @@ def _int(value: Any) -> int:
     return int(str(value).strip())
 
 
+FIRM_FIELDS = ("kvk", "name", "sbi_code", "employees", "municipality", "founding_year")
+
+
 def register_firms(
-    records: Iterable[Mapping[str, Any]], source: str, *, synthetic: bool = False
+    records: Iterable[Mapping[str, Any]],
+    source: str,
+    *,
+    synthetic: bool = False,
+    first_row: int = 1,
 ) -> int:
     """Add firms. Each record has ``kvk, name, sbi_code, employees, municipality`` and optionally
-    ``founding_year``. Rows are numbered from 1 in messages. Returns the number of firms added."""
+    ``founding_year``. Messages number the records from ``first_row`` (2 for a CSV file with a
+    header line). Returns the number of firms added."""
     munis = _municipalities()
     existing = set(Firm.objects.values_list("kvk", flat=True))
     problems: list[Problem] = []
     firms: list[Firm] = []
     seen: dict[str, int] = {}
-    for row, rec in enumerate(records, start=1):
+    for row, rec in enumerate(records, start=first_row):
         before = len(problems)
 
         def bad(field: str, message: str, row: int = row) -> None:

@@ -1,0 +1,1 @@
+"""Intake: bringing files into the register and the survey, validated, all or nothing."""
