@@ -20,6 +20,27 @@ def region(db, region_data):
 
 
 @pytest.fixture
+def make_wave(region):
+    """Open a wave of ``year`` in the stored region (fieldwork in March)."""
+    import datetime as dt
+
+    from innomon.survey.services import create_wave
+
+    def make(year=2017, invited=100, **kwargs):
+        return create_wave(
+            region,
+            year,
+            questionnaire_version=f"{year}.1",
+            fieldwork_start=dt.date(year, 3, 1),
+            fieldwork_end=dt.date(year, 3, 24),
+            invited=invited,
+            **kwargs,
+        )
+
+    return make
+
+
+@pytest.fixture
 def firm_record():
     def make(**overrides):
         rec = {

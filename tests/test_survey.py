@@ -11,7 +11,7 @@ from innomon.survey.services import create_wave, record_responses, wave_records
 
 
 @pytest.fixture
-def wave(region, firm_record):
+def wave(region, firm_record, make_wave):
     register_firms(
         [
             firm_record(),
@@ -20,14 +20,7 @@ def wave(region, firm_record):
         ],
         "firms.csv",
     )
-    return create_wave(
-        region,
-        2017,
-        questionnaire_version="2017.1",
-        fieldwork_start=dt.date(2017, 3, 1),
-        fieldwork_end=dt.date(2017, 3, 24),
-        invited=100,
-    )
+    return make_wave(2017)
 
 
 def test_second_response_of_a_firm_in_a_wave_is_refused_and_nothing_written(wave):
@@ -65,14 +58,19 @@ def test_unknown_firm_and_status(wave):
         record_responses(wave, [{"kvk": "12345678", "status": "done"}], "r.csv")
 
 
-def test_second_wave_in_a_year_is_refused(wave, region):
+def test_second_wave_in_a_year_is_refused(wave, make_wave):
     with pytest.raises(InputError, match="already has a wave 2017"):
+        make_wave(2017)
+
+
+def test_fieldwork_must_end_after_it_starts(region):
+    with pytest.raises(InputError, match="fieldwork ends before it starts"):
         create_wave(
             region,
-            2017,
+            2020,
             questionnaire_version="x",
-            fieldwork_start=dt.date(2017, 1, 1),
-            fieldwork_end=dt.date(2017, 2, 1),
+            fieldwork_start=dt.date(2020, 3, 2),
+            fieldwork_end=dt.date(2020, 3, 1),
             invited=1,
         )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import socket
 import subprocess
 import sys
@@ -12,21 +11,11 @@ import urllib.request
 
 import pytest
 
-from innomon.survey.services import create_wave
-
 
 @pytest.fixture
-def out_home(tmp_path, monkeypatch, region):
+def out_home(tmp_path, monkeypatch, make_wave):
     monkeypatch.setenv("INNOMON_HOME", str(tmp_path))
-    create_wave(
-        region,
-        2017,
-        questionnaire_version="2017.1",
-        fieldwork_start=dt.date(2017, 3, 1),
-        fieldwork_end=dt.date(2017, 3, 24),
-        invited=10,
-        synthetic=True,
-    )
+    make_wave(2017, synthetic=True)
     folder = tmp_path / "out" / "noord-nederland" / "2017"
     folder.mkdir(parents=True)
     (folder / "report.html").write_text("<p>rapport 2017</p>")
