@@ -108,3 +108,15 @@ def test_serve_over_real_http(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_every_back_office_page_opens(client, region, django_user_model):
+    from django.contrib import admin
+    from django.urls import reverse
+
+    client.force_login(django_user_model.objects.create_superuser("team", "", "x-long-secret-9"))
+    for model in admin.site._registry:
+        meta = model._meta
+        for view in ("changelist", "add"):
+            url = reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}")
+            assert client.get(url).status_code == 200, url

@@ -1,6 +1,7 @@
 """The monitor team's first back office: the register in Django's admin (behind login)."""
 
 from django.contrib import admin
+from django.db import models
 
 from .models import Corop, Firm, FrameCell, Initiative, Municipality, Province, Region
 
@@ -53,6 +54,7 @@ class InitiativeAdmin(admin.ModelAdmin):
     list_filter = ["type", "theme", "is_real", "municipality__corop__province"]
     search_fields = ["name", "theme"]
     autocomplete_fields = ["municipality"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(FrameCell)
