@@ -1,8 +1,10 @@
 """Survey statistics — PURE: numpy in, numbers out; never Django, a database or a file.
 
-The full design-based engine (weights, Taylor and replicate variances) is the statistics issue's;
-for now this holds the unweighted sample share used by the walking skeleton, which reports its n
-and its missing values so that nothing is silently turned into a zero.
+- ``make_design``: weights, strata, one- or two-stage clusters, finite population corrections.
+- ``estimate``: totals, means, proportions, ratios, quantiles for the population and domains,
+  with Taylor-linearised or replicate variances, CIs, CVs, n and suppression flags.
+- ``jk1``, ``jkn``, ``bootstrap``, ``supplied``: replicate designs.
+- ``postStratify``-like weighting lives in ``innomon.stats.weighting``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from .design import Design, DesignError, make_design
+from .disclosure import DisclosureRule, secondary_suppression
+from .estimate import estimate, weighted_quantiles
+from .replicate import ReplicateDesign, bootstrap, jk1, jkn, supplied
+from .results import Estimate
+
+__all__ = [
+    "Design",
+    "DesignError",
+    "DisclosureRule",
+    "Estimate",
+    "ReplicateDesign",
+    "SampleShare",
+    "bootstrap",
+    "estimate",
+    "jk1",
+    "jkn",
+    "make_design",
+    "sample_share",
+    "secondary_suppression",
+    "supplied",
+    "weighted_quantiles",
+]
 
 
 @dataclass(frozen=True)

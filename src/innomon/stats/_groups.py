@@ -1,0 +1,32 @@
+"""Grouped sums over rows: the one primitive the variance engines are built on."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes 0..k-1 for ``values`` (sorted order of the distinct values) and the values."""
+    uniq, inverse = np.unique(np.asarray(values), return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), uniq
+
+
+def group_sum(x: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum the rows of ``x`` (n, or n × k) by ``group`` codes in 0..n_groups-1."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 1:
+        return np.bincount(group, weights=x, minlength=n_groups)
+    order = np.argsort(group, kind="stable")
+    g = group[order]
+    out = np.zeros((n_groups, x.shape[1]))
+    if g.size == 0:
+        return out
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    out[g[starts]] = np.add.reduceat(x[order], starts, axis=0)
+    return out
+
+
+def combine(a: np.ndarray, b: np.ndarray, n_b: int) -> np.ndarray:
+    """Codes of the pairs (a, b), with b in 0..n_b-1, compacted to 0..k-1 (sorted by a, then b)."""
+    key = a.astype(np.int64) * n_b + b
+    return np.unique(key, return_inverse=True)[1].reshape(-1)
