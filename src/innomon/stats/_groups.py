@@ -16,6 +16,21 @@ def group_sum(x: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     if x.ndim == 1:
         return np.bincount(group, weights=x, minlength=n_groups)
+    k = x.shape[1]
+    if n_groups == x.shape[0] and (
+        n_groups == 0 or np.bincount(group, minlength=n_groups).max() == 1
+    ):
+        out = np.empty_like(x)  # every group has one row (e.g. each firm its own PSU)
+        out[group] = x
+        return out
+    if k and n_groups * k <= 50_000_000 and x.shape[0] * k <= 50_000_000:
+        # one bincount over (group, column) pairs: no sort, linear in the data
+        if x.flags.f_contiguous and not x.flags.c_contiguous:
+            idx = (np.arange(k)[:, None] * n_groups + group[None, :]).ravel()
+            flat = np.bincount(idx, weights=x.ravel(order="F"), minlength=n_groups * k)
+            return flat.reshape(k, n_groups).T
+        idx = (group[:, None] * k + np.arange(k)).ravel()
+        return np.bincount(idx, weights=x.ravel(), minlength=n_groups * k).reshape(n_groups, k)
     order = np.argsort(group, kind="stable")
     g = group[order]
     out = np.zeros((n_groups, x.shape[1]))

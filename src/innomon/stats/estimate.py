@@ -165,8 +165,11 @@ def _columns(
         totals.append(False)
     k = len(statistic)
 
-    def stack(cols):
-        return np.column_stack(cols) if cols else np.zeros((n, 0))
+    def stack(cols):  # column-major: each column is written and read contiguously
+        out = np.empty((n, len(cols)), order="F")
+        for j, col in enumerate(cols):
+            out[:, j] = col
+        return out
 
     return _Columns(
         statistic,
@@ -207,32 +210,67 @@ def _cells(data: Mapping[str, Any], by: Sequence[str], n: int) -> tuple[np.ndarr
     return out, keys
 
 
+BLOCK = 256  # rows per block in the batched products of replicate totals
+
+
 def _replicate_totals(
     values: np.ndarray, cell: np.ndarray, n_cells: int, rep: ReplicateDesign
 ) -> np.ndarray:
-    """Σ_i w_ir · values_ik within each cell, for every replicate r: (n_cells × k × R)."""
+    """Σ_i w_ir · values_ik within each cell, for every replicate r: (n_cells × k × R).
+
+    Values are first summed by (PSU, cell); the replicate sums are then batched matrix products
+    over blocks of at most ``BLOCK`` (PSU, cell) rows of one cell each — BLAS over blocks, no
+    Python loop per cell or replicate."""
     k = values.shape[1]
     r = rep.replicates
     keep = cell >= 0
     unit = rep.unit[keep]
     c = cell[keep]
     wv = values[keep] * rep.weights[keep, None]
-    n_units = rep.factors.shape[0]
     key_codes, inv = np.unique(unit * n_cells + c, return_inverse=True)
     t = group_sum(wv, inv.reshape(-1), key_codes.size)  # (unit, cell) × k
     k_unit = key_codes // n_cells
-    k_cell = key_codes % n_cells
-    del n_units
-    out = np.zeros((n_cells, k, r))
+    k_cell = key_codes % n_cells  # key_codes are sorted by unit: order them by cell
     order = np.argsort(k_cell, kind="stable")
-    chunk = max(1, DENSE_LIMIT // max(1, r * k))
-    for start in range(0, order.size, chunk):  # row chunks, never a loop per cell or replicate
-        idx = order[start : start + chunk]
-        prod = t[idx][:, :, None] * rep.factors[k_unit[idx]][:, None, :]
-        cc = k_cell[idx]
-        starts = np.flatnonzero(np.r_[True, cc[1:] != cc[:-1]])
-        out[cc[starts]] += np.add.reduceat(prod, starts, axis=0)
+    cs = k_cell[order]
+    counts = np.bincount(cs, minlength=n_cells)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    within = np.arange(cs.size) - starts[cs]
+    blocks_per_cell = -(-counts // BLOCK)
+    block_start = np.r_[0, np.cumsum(blocks_per_cell)[:-1]]
+    block = block_start[cs] + within // BLOCK
+    slot = within % BLOCK
+    n_blocks = int(blocks_per_cell.sum())
+    block_cell = np.repeat(np.arange(n_cells), blocks_per_cell)
+    out = np.zeros((n_cells, k, r))
+    per = max(1, 100_000_000 // (8 * BLOCK * (r + k)))  # blocks per batch: ~100 MB
+    firsts = np.arange(0, n_blocks, per)
+    row_start = np.searchsorted(block, np.r_[firsts, n_blocks])
+    for b0, lo, hi in zip(firsts, row_start[:-1], row_start[1:], strict=True):
+        nb = min(per, n_blocks - b0)
+        a = np.zeros((nb, BLOCK, r))
+        v = np.zeros((nb, BLOCK, k))
+        rows = order[lo:hi]
+        a[block[lo:hi] - b0, slot[lo:hi]] = rep.factors[k_unit[rows]]
+        v[block[lo:hi] - b0, slot[lo:hi]] = t[rows]
+        prod = np.matmul(v.transpose(0, 2, 1), a)  # nb × k × R
+        np.add.at(out, block_cell[b0 : b0 + nb], prod)
     return out
+
+
+def _distinct_columns(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct columns of ``values`` and, for each column, the index of its copy (the
+    denominators of means share one column unless their missing values differ)."""
+    seen: dict[bytes, int] = {}
+    back = np.empty(values.shape[1], dtype=np.int64)
+    keep = []
+    for j in range(values.shape[1]):
+        key = np.ascontiguousarray(values[:, j]).tobytes()
+        if key not in seen:
+            seen[key] = len(keep)
+            keep.append(j)
+        back[j] = seen[key]
+    return values[:, keep], back
 
 
 def _taylor_var(
@@ -370,7 +408,8 @@ def _estimate_columns(
     n_all = group_sum(keep.astype(float), c, n_cells)[:, None]
     if isinstance(design, ReplicateDesign):
         values = np.concatenate([cols.num * cols.ok, cols.den * cols.ok], axis=1)
-        reps = _replicate_totals(values, cell, n_cells, design)
+        unique, back = _distinct_columns(values)
+        reps = _replicate_totals(unique, cell, n_cells, design)[:, back, :]
         k = cols.num.shape[1]
         rn, rd = reps[:, :k, :], reps[:, k:, :]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -394,7 +433,11 @@ def _estimate_columns(
     plow, phigh = _logit_ci(est, se, crit)
     low = np.where(is_prop[None, :], plow, low)
     high = np.where(is_prop[None, :], phigh, high)
-    dominance = _top_share(wok * cols.num, cell, n_cells, rule.dominance_n)
+    dominance = np.zeros_like(est)
+    if cols.is_total.any():
+        dominance[:, cols.is_total] = _top_share(
+            (wok * cols.num)[:, cols.is_total], cell, n_cells, rule.dominance_n
+        )
     result = []
     for ci, key in enumerate(keys):
         domain = tuple(zip(spec, key, strict=True))

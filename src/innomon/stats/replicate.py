@@ -145,8 +145,8 @@ def bootstrap(
                 raise DesignError(f"stratum {st.labels[h]} has only one PSU; choose lonely_psu")
             continue
         draws = rng.integers(0, nh, size=(replicates, nh - 1))
-        counts = np.zeros((replicates, nh))
-        np.add.at(counts, (np.repeat(np.arange(replicates), nh - 1), draws.ravel()), 1.0)
+        draws += (np.arange(replicates) * nh)[:, None]
+        counts = np.bincount(draws.ravel(), minlength=replicates * nh).reshape(replicates, nh)
         lam = np.sqrt(st.fpc_factor[h])
         factors[members, :] = (1 - lam + lam * nh / (nh - 1) * counts).T
     return ReplicateDesign(
