@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from innomon.stats.disclosure import DisclosureRule
+
 DEFAULT_HOME = "innomon-data"
 DEFAULT_REGION = "noord-nederland"
 
@@ -63,6 +65,11 @@ class MonitorSettings:
 
     top_innovator_threshold: float
     min_publish_n: int
+    dominance_n: int
+    dominance_k: float
+
+    def disclosure_rule(self) -> DisclosureRule:
+        return DisclosureRule(self.min_publish_n, self.dominance_n, self.dominance_k)
 
 
 @cache
@@ -77,4 +84,6 @@ def monitor_settings() -> MonitorSettings:
     return MonitorSettings(
         top_innovator_threshold=threshold,
         min_publish_n=int(data["disclosure"]["min_publish_n"]),
+        dominance_n=int(data["disclosure"]["dominance_n"]),
+        dominance_k=float(data["disclosure"]["dominance_k"]),
     )
