@@ -24,7 +24,13 @@ class Problem:
 
 
 class InnomonError(Exception):
-    """Base class for errors shown to the user as one line (no traceback)."""
+    """Base class for errors shown to the user as one line (no traceback).
+
+    ``exit_code`` is the command's exit status: 1 for a problem with data or environment;
+    subclasses that report a wrong invocation (a file or column the user named) use 2.
+    """
+
+    exit_code: int = 1
 
 
 class InputError(InnomonError):

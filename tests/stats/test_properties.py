@@ -101,8 +101,16 @@ def test_raked_weights_meet_every_margin(seed):
     data["age"] = np.array(["young", "old"], dtype=object)[rng.integers(0, 2, n)]
     total = 12_000.0
     margins = [
-        ("region", data["region"], {"north": 0.5 * total, "south": 0.3 * total, "east": 0.2 * total}),
-        ("size", data["size"], {"micro": 0.8 * total, "small": 0.15 * total, "medium": 0.05 * total}),
+        (
+            "region",
+            data["region"],
+            {"north": 0.5 * total, "south": 0.3 * total, "east": 0.2 * total},
+        ),
+        (
+            "size",
+            data["size"],
+            {"micro": 0.8 * total, "small": 0.15 * total, "medium": 0.05 * total},
+        ),
         ("age", data["age"], {"young": 0.4 * total, "old": 0.6 * total}),
     ]
     raked, report = rake(design, margins, epsilon=1e-10)
@@ -127,13 +135,22 @@ def test_poststratified_share_of_a_poststratum_has_no_sampling_error():
 
 def test_margins_that_cannot_be_met_name_the_cell():
     data, design = random_survey(1)
-    with pytest.raises(WeightingError, match="cell 'west' has a population total of 10 but no respondents"):
-        poststratify(design, data["region"], {"north": 1, "south": 1, "east": 1, "west": 10}, "region")
+    with pytest.raises(
+        WeightingError, match="cell 'west' has a population total of 10 but no respondents"
+    ):
+        poststratify(
+            design, data["region"], {"north": 1, "south": 1, "east": 1, "west": 10}, "region"
+        )
     with pytest.raises(WeightingError, match="sample cell 'east' is not in the population totals"):
         poststratify(design, data["region"], {"north": 1, "south": 1}, "region")
     with pytest.raises(WeightingError, match="disagree on the population total"):
-        rake(design, [("region", data["region"], {"north": 5, "south": 5, "east": 5}),
-                      ("size", data["size"], {"micro": 5, "small": 5, "medium": 6})])
+        rake(
+            design,
+            [
+                ("region", data["region"], {"north": 5, "south": 5, "east": 5}),
+                ("size", data["size"], {"micro": 5, "small": 5, "medium": 6}),
+            ],
+        )
     values = data["region"].copy()
     values[7] = None
     with pytest.raises(WeightingError, match="row 8 has no value"):
@@ -185,15 +202,17 @@ def test_bad_designs_name_the_column():
     with pytest.raises(DesignError, match="pw: weights must be positive; row 2 has 0"):
         make_design(weights=np.array([1.0, 0.0, 2.0]), names={"weights": "pw"})
     with pytest.raises(DesignError, match="fpc: more than one value in stratum a"):
-        make_design(weights=np.ones(3), strata=np.array(["a", "a", "b"]),
-                    fpc=np.array([10, 11, 5]))
+        make_design(weights=np.ones(3), strata=np.array(["a", "a", "b"]), fpc=np.array([10, 11, 5]))
     with pytest.raises(DesignError, match="lonely_psu must be one of"):
         make_design(weights=np.ones(3), lonely_psu="ignore")
     with pytest.raises(DesignError, match="unknown column 'nope'"):
         estimate({"y": np.ones(3)}, make_design(weights=np.ones(3)), mean=["nope"])
     with pytest.raises(DesignError, match="column 'y' row 2: 'abc' is not a number"):
-        estimate({"y": np.array(["1", "abc", "2"], dtype=object)}, make_design(weights=np.ones(3)),
-                 mean=["y"])
+        estimate(
+            {"y": np.array(["1", "abc", "2"], dtype=object)},
+            make_design(weights=np.ones(3)),
+            mean=["y"],
+        )
 
 
 def test_small_cells_and_dominated_totals_are_flagged():
@@ -204,11 +223,15 @@ def test_small_cells_and_dominated_totals_are_flagged():
     data = {"y": y, "cell": np.array(["a"] * 20 + ["b"] * 15 + ["c"] * 5, dtype=object)}
     design = make_design(weights=np.ones(n))
     rule = DisclosureRule(min_n=10, dominance_n=2, dominance_k=0.85)
-    res = {(e.statistic, e.domain[0][1]): e for e in
-           estimate(data, design, mean=["y"], total=["y"], by=[("cell",)], disclosure=rule)}
-    assert res[("mean", "c")].suppressed and "n=5" in res[("mean", "c")].reason
+    res = {
+        (e.statistic, e.domain[0][1]): e
+        for e in estimate(data, design, mean=["y"], total=["y"], by=[("cell",)], disclosure=rule)
+    }
+    assert res[("mean", "c")].suppressed
+    assert "n=5" in res[("mean", "c")].reason
     assert not res[("mean", "a")].suppressed  # a mean is not subject to the dominance rule
-    assert res[("total", "a")].suppressed and "dominance" in res[("total", "a")].reason
+    assert res[("total", "a")].suppressed
+    assert "dominance" in res[("total", "a")].reason
     assert not res[("total", "b")].suppressed
     assert not np.isnan(res[("total", "a")].estimate)  # analysts still see the value
 
@@ -218,7 +241,28 @@ def test_secondary_suppression_protects_margins():
     size = np.array([[3, 40, 12], [25, 30, 9], [50, 60, 70]])
     out = secondary_suppression(primary, size)
     assert out[0, 0]
-    assert (out.sum(axis=1) != 1).all() and (out.sum(axis=0) != 1).all()
-    assert out[0, 2] and out[1, 0]  # the smallest cells were sacrificed
+    assert (out.sum(axis=1) != 1).all()
+    assert (out.sum(axis=0) != 1).all()
+    assert out[0, 2]
+    assert out[1, 0]
     one_way = secondary_suppression(np.array([False, True, False, False]), np.array([8, 2, 5, 30]))
     assert list(one_way) == [False, True, True, False]
+
+
+def test_standard_errors_are_accurate_for_large_values():
+    """The variance is a sum of squared deviations (two passes), not Σt² − (Σt)²/n, which
+    loses the digits when PSU totals are large relative to their spread."""
+    data, design = random_survey(6)
+    shifted = dict(data, y=data["y"] + 1e9)
+    a = estimate(data, design, mean=["y"])[0]
+    b = estimate(shifted, design, mean=["y"])[0]
+    assert b.se == pytest.approx(a.se, rel=1e-6)
+
+
+def test_missing_design_values_name_the_row():
+    with pytest.raises(DesignError, match="region: missing value in row 2"):
+        make_design(
+            weights=np.ones(3),
+            strata=np.array(["a", None, "b"], dtype=object),
+            names={"strata": "region"},
+        )

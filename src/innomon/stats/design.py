@@ -108,6 +108,21 @@ def _as_column(name: str, values: Any, n: int | None) -> np.ndarray:
     return arr
 
 
+def _complete(name: str, values: np.ndarray) -> np.ndarray:
+    """A design column without missing values (an error naming the first row otherwise)."""
+    from .labels import is_missing
+
+    missing = (
+        np.isnan(values)
+        if values.dtype.kind == "f"
+        else np.array([is_missing(v) for v in values], dtype=bool)
+    )
+    if missing.any():
+        row = int(np.flatnonzero(missing)[0])
+        raise DesignError(f"{name}: missing value in row {row + 1}; every respondent needs one")
+    return values
+
+
 def _numeric(name: str, values: Any, n: int) -> np.ndarray:
     arr = _as_column(name, values, n)
     try:
@@ -220,16 +235,20 @@ def make_design(
     if n is None:
         raise DesignError("a design needs weights, strata or clusters (or n)")
     strata_arr = (
-        np.zeros(n, dtype=np.int64) if strata is None else _as_column(names["strata"], strata, n)
+        np.zeros(n, dtype=np.int64)
+        if strata is None
+        else _complete(names["strata"], _as_column(names["strata"], strata, n))
     )
-    psu_arr = np.arange(n) if psu is None else _as_column(names["psu"], psu, n)
+    psu_arr = (
+        np.arange(n) if psu is None else _complete(names["psu"], _as_column(names["psu"], psu, n))
+    )
     stratum, unit, n_units, labels, parent = _stage(strata_arr, psu_arr, None, 0)
     pop = np.full(len(n_units), np.inf)
     if fpc is not None:
         pop = _popsize(names["fpc"], _numeric(names["fpc"], fpc, n), stratum, n_units, labels)
     stages = [Stage(stratum, unit, n_units, pop, labels, parent)]
     if ssu is not None:
-        ssu_arr = _as_column(names["ssu"], ssu, n)
+        ssu_arr = _complete(names["ssu"], _as_column(names["ssu"], ssu, n))
         s2, u2, n2, l2, p2 = _stage(
             np.zeros(n, dtype=np.int64), ssu_arr, unit, stages[0].n_unit_codes
         )

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats as _dist
+from scipy.special import ndtri, stdtrit
 
 from ._groups import group_sum
 from .design import Design, DesignError
 from .disclosure import DisclosureRule, flag
+from .labels import category_labels
 from .replicate import ReplicateDesign, replicate_variance
 from .results import Estimate
 from .taylor import calibrated_influence, variance
@@ -88,11 +89,7 @@ def _is_categorical(data: Mapping[str, Any], name: str) -> bool:
 
 def _labels(values: np.ndarray) -> np.ndarray:
     """Category values as strings; integral floats print without '.0'."""
-    if values.dtype.kind == "f":
-        return np.array(
-            [f"{int(v)}" if float(v).is_integer() else repr(float(v)) for v in values], dtype=object
-        )
-    return np.array([str(v) for v in values], dtype=object)
+    return category_labels(values)
 
 
 def _categories(
@@ -330,8 +327,8 @@ def _crit(level: float, df: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         t = np.where(
             np.isinf(df),
-            _dist.norm.ppf(1 - alpha / 2),
-            _dist.t.ppf(1 - alpha / 2, np.where(df > 0, df, np.nan)),
+            ndtri(1 - alpha / 2),
+            stdtrit(np.where(df > 0, df, np.nan), 1 - alpha / 2),
         )
     return t
 

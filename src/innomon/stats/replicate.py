@@ -100,7 +100,9 @@ def jkn(design: Design, mse: bool = False) -> ReplicateDesign:
             continue  # exhaustively sampled: no replicates needed
         if nh == 1:
             if design.lonely_psu == "fail":
-                raise DesignError(f"stratum {st.labels[h]} has only one PSU; choose lonely_psu")
+                raise DesignError(
+                    f"stratum {st.labels[h]} has only one PSU; choose another lonely-PSU rule"
+                )
             if design.lonely_psu == "adjust":
                 col = np.where(stratum_of_unit == h, 0.0, n_strata / (n_strata - 1))
                 columns.append(col)
@@ -142,7 +144,9 @@ def bootstrap(
         members = order[starts[h] : starts[h] + nh]
         if nh == 1:
             if design.lonely_psu == "fail" and st.fpc_factor[h] > 0:
-                raise DesignError(f"stratum {st.labels[h]} has only one PSU; choose lonely_psu")
+                raise DesignError(
+                    f"stratum {st.labels[h]} has only one PSU; choose another lonely-PSU rule"
+                )
             continue
         draws = rng.integers(0, nh, size=(replicates, nh - 1))
         draws += (np.arange(replicates) * nh)[:, None]

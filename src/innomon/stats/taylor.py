@@ -45,9 +45,17 @@ def _stage_variance(
     hc_codes, inv2 = np.unique(k_h * n_cells + k_cell, return_inverse=True)
     inv2 = inv2.reshape(-1)
     s1 = group_sum(t, inv2, hc_codes.size)
-    s2 = group_sum(t * t, inv2, hc_codes.size)
     h = hc_codes // n_cells
     c = hc_codes % n_cells
+    # Σ over all n_h PSUs of (t − t̄)², in two passes for accuracy: the PSUs with rows here,
+    # plus (n_h − those) PSUs whose total in this cell is 0
+    mean = s1 / stage.n_units[h].astype(float)[:, None]
+    dev = t - mean[inv2]
+    with_rows = np.bincount(inv2, minlength=hc_codes.size).astype(float)[:, None]
+    ss = (
+        group_sum(dev * dev, inv2, hc_codes.size)
+        + (stage.n_units[h].astype(float)[:, None] - with_rows) * mean * mean
+    )
     if present is None:
         pres = np.ones((hc_codes.size, n_vars), dtype=bool)
     else:
@@ -63,7 +71,7 @@ def _stage_variance(
     normal = n_h[:, 0] > 1
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = f_h * n_h / (n_h - 1)
-        var[normal] = (scale * (s2 - s1 * s1 / n_h))[normal]
+        var[normal] = (scale * ss)[normal]
     lonely_rows = (~normal) & (f_h[:, 0] >= SELF_REPRESENTING)
     nok = np.ones_like(var, dtype=bool)
     if lonely_rows.any():
@@ -71,8 +79,8 @@ def _stage_variance(
         if lonely == "fail" and hit.any():
             s = int(h[np.flatnonzero(hit.any(axis=1))[0]])
             raise DesignError(
-                f"stratum {stage.labels[s]} has only one PSU at stage {stage_no}; choose "
-                "lonely_psu = remove, certainty, adjust or average"
+                f"stratum {stage.labels[s]} has only one PSU at stage {stage_no}; choose another "
+                "lonely-PSU rule (remove, certainty, adjust or average) or merge the stratum"
             )
         if lonely == "adjust":
             # centre the lonely PSU at the average PSU total of the strata present

@@ -22,6 +22,7 @@ import numpy as np
 
 from ._groups import group_sum
 from .design import Design, DesignError
+from .labels import category_labels
 from .replicate import ReplicateDesign
 
 
@@ -33,16 +34,7 @@ AnyDesign = Design | ReplicateDesign
 
 
 def _labels(values: Any) -> np.ndarray:
-    arr = np.asarray(values, dtype=object)
-    out = np.empty(arr.size, dtype=object)
-    for i, v in enumerate(arr):
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v == "":
-            out[i] = None
-        elif isinstance(v, float) and float(v).is_integer():
-            out[i] = str(int(v))
-        else:
-            out[i] = str(v)
-    return out
+    return category_labels(values)
 
 
 def _cell_codes(
@@ -184,7 +176,7 @@ def poststratify(
 def rake(
     design: AnyDesign,
     margins: Sequence[tuple[str, Any, Mapping[str, float]]],
-    epsilon: float = 1e-7,
+    epsilon: float = 1e-10,
     max_sweeps: int = 100,
 ) -> tuple[AnyDesign, RakeReport]:
     """Iterative proportional fitting to marginal totals: each sweep post-stratifies on every
