@@ -174,3 +174,16 @@ def test_import_firms_checks_the_file_itself(tmp_path):
     assert_one_line_error(encoding, "latin1.csv row 2", "UTF-8")
     absent = innomon("import-firms", str(tmp_path / "nope.csv"), home=tmp_path)
     assert_one_line_error(absent, "nope.csv: cannot read it")
+
+
+def test_frame_and_initiatives_import_from_the_command_line(tmp_path):
+    (tmp_path / "frame.csv").write_text(
+        "region,sbi_section,size_class,count\nCR01,C,micro,10\nCR01,C,small,-1\n"
+    )
+    (tmp_path / "init.csv").write_text("name,type,theme,municipality\nX,network,energy,GM0014\n")
+    with scratch_database() as db:
+        bad = innomon("frame", "import", "2019", str(tmp_path / "frame.csv"), home=tmp_path, env=db)
+        assert_one_line_error(bad, "frame.csv row 3, field 'count'", "negative")
+        ok = innomon("initiatives", "import", str(tmp_path / "init.csv"), home=tmp_path, env=db)
+        assert ok.returncode == 0, ok.stderr
+        assert "1 initiatives added" in ok.stdout

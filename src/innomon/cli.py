@@ -271,6 +271,58 @@ def import_firms(path: Path) -> None:
     _guarded(run)
 
 
+@cli.group()
+def frame() -> None:
+    """The population frame: SME establishments per region unit, SBI section and size class."""
+
+
+@frame.command("import")
+@click.argument("year", type=click.IntRange(1900, 2100))
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def frame_import(year: int, path: Path) -> None:
+    """Replace YEAR's frame with the counts in a CSV file: plain (region, sbi_section,
+    size_class, count) or a CBS StatLine export with labels."""
+
+    def run() -> None:
+        from innomon.config import ensure_home, region_code
+
+        ensure_home()
+        _setup_django()
+        _migrate()
+        from innomon.intake.registers import import_frame
+        from innomon.registry.models import Region
+
+        cells = import_frame(Region.objects.get(code=region_code()), year, path)
+        click.echo(f"innomon: frame {year}: {cells} cells loaded from {path.name}")
+
+    _guarded(run)
+
+
+@cli.group()
+def initiatives() -> None:
+    """The registry of collaboration initiatives."""
+
+
+@initiatives.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def initiatives_import(path: Path) -> None:
+    """Add the initiatives of a CSV or XLSX file (name, type, theme, municipality; optional
+    partners, website, real, source) — all rows, or none."""
+
+    def run() -> None:
+        from innomon.config import ensure_home
+
+        ensure_home()
+        _setup_django()
+        _migrate()
+        from innomon.intake.registers import import_initiatives
+
+        added = import_initiatives(path)
+        click.echo(f"innomon: {added} initiatives added from {path.name}")
+
+    _guarded(run)
+
+
 @cli.command()
 def region() -> None:
     """List the region's provinces, COROP regions and municipalities with their CBS codes."""

@@ -158,7 +158,9 @@ def register_firms(
     return len(firms)
 
 
-def register_initiatives(records: Iterable[Mapping[str, Any]], source: str) -> int:
+def register_initiatives(
+    records: Iterable[Mapping[str, Any]], source: str, *, first_row: int = 1
+) -> int:
     """Add collaboration initiatives (``name, type, theme, municipality, partners, website,
     real, source``); same all-or-nothing rule as ``register_firms``."""
     munis = _municipalities()
@@ -166,7 +168,7 @@ def register_initiatives(records: Iterable[Mapping[str, Any]], source: str) -> i
     valid_types = set(Initiative.Type.values)
     problems: list[Problem] = []
     items: list[Initiative] = []
-    for row, rec in enumerate(records, start=1):
+    for row, rec in enumerate(records, start=first_row):
         before = len(problems)
         name = str(rec.get("name", "")).strip()
         if not name or name in existing:
