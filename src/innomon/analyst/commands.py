@@ -105,8 +105,7 @@ class WeightResult:
 
 
 def _hint(message: str, hint: str) -> str:
-    message = message.replace("choose lonely_psu = ", "choose --lonely-psu ")
-    message = message.replace("choose lonely_psu", "choose --lonely-psu")
+    message = message.replace("choose another lonely-PSU rule (", "choose --lonely-psu (")
     return message if ";" in message else f"{message}; {hint}"
 
 
