@@ -7,6 +7,7 @@ traceback, unless ``INNOMON_DEBUG=1``.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import socket
@@ -319,6 +320,45 @@ def initiatives_import(path: Path) -> None:
 
         added = import_initiatives(path)
         click.echo(f"innomon: {added} initiatives added from {path.name}")
+
+    _guarded(run)
+
+
+@cli.command()
+def panel() -> None:
+    """How many firms answered in two waves (matched by KvK number), for every pair of waves,
+    and how many firms answered in 1, 2, 3 … waves."""
+
+    def run() -> None:
+        from innomon.config import ensure_home, region_code
+
+        ensure_home()
+        _setup_django()
+        _migrate()
+        from innomon.registry.models import Region
+        from innomon.survey.panel import firm_histories, panel_overlap
+
+        region_obj = Region.objects.get(code=region_code())
+        overlaps = panel_overlap(region_obj)
+        if not overlaps:
+            click.echo("innomon: fewer than two waves: no panel yet")
+            return
+        years = sorted({o.year for o in overlaps})
+        table = {(o.year, o.other_year): o for o in overlaps}
+        click.echo("complete responses in both waves (row: wave; column: other wave)")
+        click.echo("wave   n    " + "".join(f"{y:>8}" for y in years))
+        for y in years:
+            n = next(o.responded for o in overlaps if o.year == y)
+            cells = "".join(f"{'—':>8}" if y == x else f"{table[(y, x)].both:>8}" for x in years)
+            click.echo(f"{y}  {n:>4}  {cells}")
+        for y, x in itertools.pairwise(years):
+            o = table[(x, y)]
+            click.echo(
+                f"{x}: {o.both} of {o.responded} respondents ({100 * o.share:.0f}%) "
+                f"also answered in {y}"
+            )
+        hist = ", ".join(f"{k} wave(s): {v}" for k, v in firm_histories(region_obj).items())
+        click.echo(f"firms by number of waves answered — {hist}")
 
     _guarded(run)
 
