@@ -187,3 +187,24 @@ def test_frame_and_initiatives_import_from_the_command_line(tmp_path):
         ok = innomon("initiatives", "import", str(tmp_path / "init.csv"), home=tmp_path, env=db)
         assert ok.returncode == 0, ok.stderr
         assert "1 initiatives added" in ok.stdout
+
+
+def test_instrument_codebook(tmp_path):
+    result = innomon("instrument", "codebook", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "out" / "noord-nederland" / "instrument"
+    assert "| `product_innovation`" in (folder / "codebook.md").read_text()
+    assert "turnover_new_market_pct" in (folder / "codebook.csv").read_text(encoding="utf-8-sig")
+    old = innomon(
+        "instrument",
+        "codebook",
+        "--version",
+        "2015.1",
+        "--output",
+        str(tmp_path / "cb2015"),
+        home=tmp_path,
+    )
+    assert old.returncode == 0, old.stderr
+    assert "theme19_" not in (tmp_path / "cb2015" / "codebook.md").read_text()
+    future = innomon("instrument", "codebook", "--version", "2030.1", home=tmp_path)
+    assert_one_line_error(future, "2030.1 is newer than the questionnaire")

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
+from innomon.analysis.headline import new_to_market_pct
 from innomon.demo import run as demo_run
 from innomon.demo.generate import generate
 from innomon.registry.models import Firm, Initiative
@@ -34,7 +35,13 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def _records(year):
-    return wave_records(Wave.objects.get(year=year))
+    """Complete SME responses of ``year`` with ``ntm``: the new-to-market turnover share (0
+    for firms without product innovations, which are not asked)."""
+    out = []
+    for r in wave_records(Wave.objects.get(year=year)):
+        r["ntm"] = new_to_market_pct(r)
+        out.append(r)
+    return out
 
 
 def _within_two_se(p_hat, p, n):
@@ -89,9 +96,9 @@ def test_initiatives(demo):
 @pytest.mark.django_db
 def test_more_innovation_active_firms_take_part_more(demo):
     for year in range(2015, 2020):
-        recs = [r for r in _records(year) if "turnover_new_market_pct" in r]
+        recs = [r for r in _records(year) if r["ntm"] is not None]
         part = np.array([r["n_initiatives"] > 0 for r in recs])
-        top = np.array([r["turnover_new_market_pct"] > 40 for r in recs])
+        top = np.array([r["ntm"] > 40 for r in recs])
         active = np.array(
             [
                 bool(
@@ -106,8 +113,8 @@ def test_more_innovation_active_firms_take_part_more(demo):
 
 @pytest.mark.django_db
 def test_top_innovators_mostly_combine_investment_and_collaboration(demo):
-    recs = [r for r in _records(2017) if "turnover_new_market_pct" in r]
-    top = [r for r in recs if r["turnover_new_market_pct"] > 40]
+    recs = [r for r in _records(2017) if r["ntm"] is not None]
+    top = [r for r in recs if r["ntm"] > 40]
     both = np.mean([r["innovation_investment"] == 1 and r["n_initiatives"] > 0 for r in top])
     alone = np.mean([r["n_initiatives"] == 0 for r in top])
     assert len(top) >= 30
@@ -122,12 +129,12 @@ def _mean_se(values):
 
 @pytest.mark.django_db
 def test_collaboration_without_internal_investment_does_not_raise_performance(demo):
-    recs = [r for r in _records(2017) if "turnover_new_market_pct" in r]
+    recs = [r for r in _records(2017) if r["ntm"] is not None]
 
     def cell(invest, collab):
         return _mean_se(
             [
-                r["turnover_new_market_pct"]
+                r["ntm"]
                 for r in recs
                 if r["innovation_investment"] == invest and (r["n_initiatives"] > 0) == collab
             ]

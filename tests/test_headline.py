@@ -23,10 +23,10 @@ def test_top_innovator_is_strictly_more_than_the_threshold():
 
 def test_headline_figures():
     records = [
-        {"n_initiatives": 2, "turnover_new_market_pct": 60},
-        {"n_initiatives": 0, "turnover_new_market_pct": 10},
-        {"n_initiatives": 1},
-        {"n_initiatives": 0, "turnover_new_market_pct": 0},
+        {"n_initiatives": 2, "product_innovation": 1, "turnover_new_market_pct": 60},
+        {"n_initiatives": 0, "product_innovation": 1, "turnover_new_market_pct": 10},
+        {"n_initiatives": 1, "product_innovation": 1},  # did not report its turnover split
+        {"n_initiatives": 0, "product_innovation": 0},  # not asked: no new products, so 0 %
     ]
     h = headline_figures(records, 0.40)
     assert h.respondents == 4

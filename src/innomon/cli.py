@@ -58,9 +58,10 @@ def _friendly(exc: BaseException) -> str | None:
     """The one-line message for an expected kind of failure, or None for a bug."""
     from innomon.config import ConfigError
     from innomon.errors import InnomonError
+    from innomon.instrument.model import InstrumentError
     from innomon.region import RegionDataError
 
-    if isinstance(exc, ConfigError | InnomonError | RegionDataError):
+    if isinstance(exc, ConfigError | InnomonError | RegionDataError | InstrumentError):
         return str(exc)
     try:
         from django.db import OperationalError
@@ -268,6 +269,181 @@ def import_firms(path: Path) -> None:
         rows = read_csv(path, FIRM_FIELDS[:5], FIRM_FIELDS[5:])
         added = register_firms(rows, path.name, first_row=2)
         click.echo(f"innomon: {added} firms added from {path.name}")
+
+    _guarded(run)
+
+
+@cli.command("import")
+@click.argument("year", type=click.IntRange(1900, 2100))
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML file mapping the export's columns and codes onto the questionnaire.",
+)
+@click.option(
+    "--source",
+    type=click.Choice(["plain", "qualtrics", "limesurvey"]),
+    help="The export's layout (default: recognised from the file).",
+)
+def import_(year: int, path: Path, mapping_path: Path | None, source: str | None) -> None:
+    """Import a survey export (CSV, XLSX, SPSS .sav, Stata .dta; Qualtrics or LimeSurvey) into
+    wave YEAR. Valid rows are stored; the others go to the quarantine with every problem, listed
+    in out/<region>/<year>/import-report.html and .csv. Exit code 3: rows were quarantined."""
+
+    def run() -> int:
+        from innomon.config import ensure_home, out_dir, region_code
+
+        ensure_home()
+        _setup_django()
+        _migrate()
+        from innomon.intake.importer import QUARANTINED_EXIT, import_wave, registry_instrument
+        from innomon.survey.models import Wave
+
+        wave = Wave.objects.filter(region__code=region_code(), year=year).first()
+        if wave is None:
+            raise Failure(
+                f"there is no wave {year}; create it first with `innomon wave add {year}`"
+            )
+        result = import_wave(
+            wave, path, registry_instrument(), out_dir(), mapping_path=mapping_path, source=source
+        )
+        click.echo(
+            f"innomon: {path.name}: {result.rows} rows — {result.stored} stored, "
+            f"{result.unchanged} unchanged, {result.quarantined} quarantined, "
+            f"{result.resolved} earlier quarantined rows resolved"
+        )
+        if result.quarantined:
+            click.echo(f"innomon: see {result.report_html} (and .csv) for every problem", err=True)
+            return QUARANTINED_EXIT
+        return 0
+
+    code = _guarded(run)
+    if code:
+        sys.exit(code)
+
+
+@cli.command()
+@click.argument("year", type=click.IntRange(1900, 2100))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet", "sav", "dta", "xlsx"]),
+    default="csv",
+    show_default=True,
+)
+def export(year: int, fmt: str) -> None:
+    """Write wave YEAR's complete responses, cleaned, with the questionnaire's variable and
+    value labels, to out/<region>/<year>/wave-<year>.<format>."""
+
+    def run() -> None:
+        from innomon.config import ensure_home, out_dir, region_code
+
+        ensure_home()
+        _setup_django()
+        _migrate()
+        from innomon.intake.export import export_wave
+        from innomon.intake.importer import registry_instrument
+        from innomon.survey.models import Wave
+
+        wave = Wave.objects.filter(region__code=region_code(), year=year).first()
+        if wave is None:
+            raise Failure(f"there is no wave {year}; see `innomon panel` for the waves there are")
+        path = export_wave(wave, registry_instrument(), fmt, out_dir())
+        click.echo(f"innomon: wrote {path}")
+
+    _guarded(run)
+
+
+@cli.group()
+def wave() -> None:
+    """The annual waves of the monitor."""
+
+
+@wave.command("add")
+@click.argument("year", type=click.IntRange(1900, 2100))
+@click.option("--invited", type=click.IntRange(0), required=True, help="Firms invited.")
+@click.option(
+    "--start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="First day of fieldwork (YYYY-MM-DD).",
+)
+@click.option(
+    "--end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="Last day of fieldwork (YYYY-MM-DD).",
+)
+@click.option(
+    "--version", "version", default=None, help="Questionnaire version (default: the instrument's)."
+)
+def wave_add(year: int, invited: int, start: Any, end: Any, version: str | None) -> None:
+    """Open wave YEAR."""
+
+    def run() -> None:
+        from innomon.config import ensure_home, region_code
+
+        ensure_home()
+        _setup_django()
+        _migrate()
+        from innomon.instrument import load_instrument
+        from innomon.registry.models import Region
+        from innomon.survey.services import create_wave
+
+        v = version or load_instrument().version
+        w = create_wave(
+            Region.objects.get(code=region_code()),
+            year,
+            questionnaire_version=v,
+            fieldwork_start=start.date(),
+            fieldwork_end=end.date(),
+            invited=invited,
+        )
+        click.echo(f"innomon: wave {w.year} opened (questionnaire {v}, {invited} invited)")
+
+    _guarded(run)
+
+
+@cli.group("instrument")
+def instrument_group() -> None:
+    """The questionnaire (XLSForm instrument)."""
+
+
+@instrument_group.command("codebook")
+@click.option(
+    "--version",
+    "version",
+    metavar="V",
+    help="Only the questions asked in questionnaire version V (e.g. 2018.1).",
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for codebook.md and codebook.csv (default: "
+    "$INNOMON_HOME/out/<region>/instrument).",
+)
+def instrument_codebook(version: str | None, output: Path | None) -> None:
+    """Write the codebook of the questionnaire — variable, question (nl/en), type, answer codes
+    with labels, relevance, since which wave — as Markdown and CSV."""
+
+    def run() -> None:
+        from innomon.config import ensure_home, out_dir, region_code
+
+        ensure_home()
+        _setup_django()
+        _migrate()
+        from innomon.instrument import write_codebook
+        from innomon.intake.importer import registry_instrument
+
+        target = output or out_dir() / region_code() / "instrument"
+        loaded = registry_instrument()
+        md_path, csv_path = write_codebook(loaded, target, version)
+        click.echo(
+            f"innomon: codebook of questionnaire {version or loaded.version} written to "
+            f"{md_path} and {csv_path.name}"
+        )
 
     _guarded(run)
 

@@ -26,13 +26,20 @@ class Headline:
     top_innovator_threshold: float
 
 
+def new_to_market_pct(record: Mapping[str, Any]) -> float | None:
+    """The share of turnover from products new to the market: the answer, 0 for a firm without
+    product innovations (the questionnaire does not ask them), None when unknown."""
+    if record.get("product_innovation") == 0:
+        return 0.0
+    value = record.get("turnover_new_market_pct")
+    return None if value is None else float(value)
+
+
 def headline_figures(records: Sequence[Mapping[str, Any]], threshold: float) -> Headline:
     """Compute the headline figures from complete SME responses (one mapping per firm with
-    ``n_initiatives`` and ``turnover_new_market_pct``)."""
+    ``n_initiatives``, ``product_innovation`` and ``turnover_new_market_pct``)."""
     in_initiative = sample_share(
         [None if r.get("n_initiatives") is None else r["n_initiatives"] > 0 for r in records]
     )
-    top = sample_share(
-        [is_top_innovator(r.get("turnover_new_market_pct"), threshold) for r in records]
-    )
+    top = sample_share([is_top_innovator(new_to_market_pct(r), threshold) for r in records])
     return Headline(len(records), in_initiative, top, threshold)

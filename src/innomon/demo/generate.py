@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from innomon.classification import size_class
+from innomon.instrument.initiatives import initiative_choices
 from innomon.region import Region
 
 _NAME_PARTS = (
@@ -252,24 +253,78 @@ def _answers(
 
 
 def _record(a: dict[str, np.ndarray], i: int) -> dict[str, Any]:
+    """The answers of respondent ``i`` to the questions of the core DGP, as the questionnaire
+    stores them (codes 1/0, percentages), asked only where their relevance rules ask them."""
+    product = int(a["product_innovation"][i])
+    invest = int(a["innovation_investment"][i])
     rec: dict[str, Any] = {
-        "product_innovation": int(a["product_innovation"][i]),
+        "product_innovation": product,
         "process_innovation": int(a["process_innovation"][i]),
-        "innovation_investment": int(a["innovation_investment"][i]),
-        "rd_internal": int(a["rd_internal"][i]),
-        "innovation_spend_pct": float(a["innovation_spend_pct"][i]),
+        "innovation_investment": invest,
         "collab_knowledge_institution": int(a["collab_knowledge_institution"][i]),
     }
-    if rec["product_innovation"]:
+    if invest:
+        rec["rd_internal"] = int(a["rd_internal"][i])
+        rec["innovation_spend_pct"] = float(a["innovation_spend_pct"][i])
+    if product:
         rec["product_new_to_market"] = int(a["product_new_to_market"][i])
-    if not a["missing_turnover"][i]:
-        ntm, ntf = float(a["turnover_new_market_pct"][i]), float(a["turnover_new_firm_pct"][i])
-        rec.update(
-            turnover_new_market_pct=ntm,
-            turnover_new_firm_pct=ntf,
-            turnover_unchanged_pct=100.0 - ntm - ntf,
-        )
+        if not a["missing_turnover"][i]:
+            ntm, ntf = float(a["turnover_new_market_pct"][i]), float(a["turnover_new_firm_pct"][i])
+            rec.update(
+                turnover_new_market_pct=ntm,
+                turnover_new_firm_pct=ntf,
+                turnover_unchanged_pct=100.0 - ntm - ntf,
+            )
     return rec
+
+
+def _turnover_class(employees: int) -> int:
+    """A plausible turnover class (1: < €0.5 m … 6: > €50 m) for a firm of this size."""
+    for limit, code in ((2, 1), (10, 2), (50, 3), (100, 4), (250, 5)):
+        if employees < limit:
+            return code
+    return 6
+
+
+def _extra(rng: np.random.Generator, firm: dict, rec: dict[str, Any], year: int) -> None:
+    """The questions outside the core DGP (profile, functions, obstacles, support, themes),
+    drawn from their own random stream so the core findings do not depend on them."""
+    rec["employees"] = firm["employees"]
+    rec["founding_year"] = firm["founding_year"]
+    rec["turnover_class"] = _turnover_class(firm["employees"])
+    invest = rec["innovation_investment"] == 1
+    rec["innovation_staff"] = (
+        int(rng.integers(1, 1 + max(1, firm["employees"] // 5))) if invest else 0
+    )
+    if rec["process_innovation"] == 1:
+        k = int(rng.integers(1, 4))
+        rec["bpi_functions"] = sorted(int(x) for x in rng.choice(np.arange(1, 7), k, replace=False))
+    if rng.random() < 0.7:
+        k = int(rng.integers(1, 4))
+        rec["obstacles"] = sorted(int(x) for x in rng.choice(np.arange(1, 8), k, replace=False))
+    if year >= 2016:
+        for instrument in ("wbso", "mit", "innovatiekrediet", "efro", "voucher"):
+            p = [0.35, 0.4, 0.15, 0.1] if not invest else [0.15, 0.35, 0.2, 0.3]
+            rec[f"support_{instrument}"] = int(rng.choice(4, p=p))
+    if year == 2018:
+        rec["theme18_goal_economic"] = int(rng.integers(1, 6))
+        rec["theme18_goal_social"] = int(rng.integers(1, 6))
+    if year >= 2019:
+        gap = int(rng.random() < 0.3)
+        rec["theme19_finance_gap"] = gap
+        if gap:
+            rec["theme19_finance_gap_amount"] = float(rng.integers(1, 50) * 10_000)
+        if invest:
+            k = int(rng.integers(1, 3))
+            rec["theme19_finance_sources"] = sorted(
+                int(x) for x in rng.choice(np.arange(1, 8), k, replace=False)
+            )
+        for partner in ("customers", "suppliers", "knowledge_institutions"):
+            if rng.random() < 0.5:
+                k = int(rng.integers(1, 3))
+                rec[f"partner_{partner}"] = sorted(
+                    int(x) for x in rng.choice(np.arange(1, 5), k, replace=False)
+                )
 
 
 def _initiative_choices(
@@ -297,7 +352,13 @@ def _initiative_choices(
 def generate(region: Region, initiatives: list[dict], params: dict) -> DemoData:
     """Generate the whole synthetic monitor from ``params`` (see data/parameters.yaml)."""
     rng = np.random.default_rng(params["seed"])
+    extra_rng = np.random.default_rng(params["seed"] + 1)
     d = params["dgp"]
+    codes = {
+        c.label_nl: (name, c.name)
+        for name, choices in initiative_choices(initiatives).items()
+        for c in choices
+    }
     years = [w["year"] for w in params["waves"]]
     frame = {y: _frame(region, params, y) for y in years}
     firms = _pool(rng, region, params, frame[years[0]])
@@ -339,11 +400,13 @@ def generate(region: Region, initiatives: list[dict], params: dict) -> DemoData:
             submitted = t0 + dt.timedelta(
                 minutes=int(rng.integers(30, 60 * 24 * (end - start).days))
             )
+            rec = _record(answers, j)
+            _extra(extra_rng, firms[i], rec, year)
             wave.responses.append(
                 {
                     "kvk": firms[i]["kvk"],
                     "status": "complete",
-                    "answers": _record(answers, j),
+                    "answers": rec,
                     "invited_at": t0,
                     "started_at": submitted - dt.timedelta(minutes=18),
                     "submitted_at": submitted,
@@ -358,6 +421,9 @@ def generate(region: Region, initiatives: list[dict], params: dict) -> DemoData:
                     muni_province,
                 ):
                     wave.participations.append({"kvk": firms[i]["kvk"], "initiative": name})
+                    list_name, code = codes[name]
+                    question = "initiatives_" + list_name.removeprefix("initiative_")
+                    rec.setdefault(question, []).append(code)
         partial_set, excluded_set = set(partial.tolist()), set(excluded.tolist())
         for i in rest:
             status = (

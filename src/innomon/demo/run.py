@@ -16,9 +16,10 @@ from innomon.region import load_region
 from innomon.registry import services as registry
 from innomon.registry.models import Region
 from innomon.survey import services as survey
-from innomon.survey.models import Wave
+from innomon.survey.models import Response, Wave
 
 from .generate import DemoData, generate
+from .qualtrics import write_export
 
 DEMO_SOURCE = "demo (synthetic)"
 
@@ -46,7 +47,10 @@ def is_loaded(region_code: str) -> bool:
 def load(
     data: DemoData, region: Region, params: dict[str, Any], on_step: Callable[[str], None]
 ) -> None:
-    """Write the generated monitor in one transaction: all of it, or nothing."""
+    """Write the generated monitor in one transaction: all of it, or nothing. The answers go
+    the way real answers go: each wave is written as a Qualtrics export and imported."""
+    from innomon.intake.importer import import_wave, registry_instrument
+
     with transaction.atomic():
         on_step("initiatives")
         registry.register_initiatives(initiatives(), "demo/data/initiatives.yaml")
@@ -62,6 +66,8 @@ def load(
                 origin="synthetic demo frame (innomon/demo/data/parameters.yaml)",
             )
         on_step("waves")
+        instrument = registry_instrument()
+        firms = {f["kvk"]: f for f in data.firms}
         for w in data.waves:
             wave = survey.create_wave(
                 region,
@@ -72,9 +78,35 @@ def load(
                 invited=w.invited,
                 synthetic=True,
             )
-            survey.record_responses(wave, w.responses, f"{DEMO_SOURCE} responses {w.year}")
-            survey.record_participations(
-                wave, w.participations, f"{DEMO_SOURCE} participations {w.year}"
+            # the invitation list first; the export then fills in who answered
+            survey.record_responses(
+                wave,
+                [
+                    {"kvk": r["kvk"], "status": "invited", "invited_at": r["invited_at"]}
+                    for r in w.responses
+                ],
+                f"{DEMO_SOURCE} invitations {w.year}",
+            )
+            excluded = [r["kvk"] for r in w.responses if r["status"] == "excluded"]
+            exported = [
+                dict(r, status="partial") if r["status"] == "excluded" else r for r in w.responses
+            ]
+            path = write_export(
+                config.home() / "demo" / f"qualtrics-{w.year}.csv",
+                w.year,
+                exported,
+                firms,
+                instrument,
+            )
+            result = import_wave(wave, path, instrument, config.out_dir())
+            if result.quarantined:
+                raise RuntimeError(
+                    f"the demo's own export of {w.year} did not import cleanly: "
+                    f"{result.problems[:3]}"
+                )
+            # the monitor team excludes the firms that turn out not to be SMEs
+            Response.objects.filter(wave=wave, firm__kvk__in=excluded).update(
+                status=Response.Status.EXCLUDED
             )
 
 

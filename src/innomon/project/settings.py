@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "innomon.registry",
     "innomon.survey",
+    "innomon.intake",
     "innomon.publish",
     "innomon.dashboard",
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Participation, Response, Wave
+from .models import ImportBatch, Participation, QuarantinedRow, Response, Wave
 
 
 @admin.register(Wave)
@@ -32,3 +32,27 @@ class ParticipationAdmin(admin.ModelAdmin):
     list_filter = ["wave", "initiative__type"]
     raw_id_fields = ["firm"]
     list_select_related = ["firm", "initiative", "wave", "wave__region"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = [
+        "file_name",
+        "wave",
+        "source",
+        "imported_at",
+        "rows",
+        "stored",
+        "unchanged",
+        "quarantined",
+        "resolved",
+    ]
+    list_filter = ["wave", "source"]
+
+
+@admin.register(QuarantinedRow)
+class QuarantinedRowAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "row_number", "kvk", "wave", "created_at", "resolved_at"]
+    list_filter = ["wave", "resolved_at"]
+    search_fields = ["kvk", "file_name"]
+    readonly_fields = ["raw", "problems", "digest"]

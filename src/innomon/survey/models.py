@@ -93,3 +93,56 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.firm.kvk} × {self.initiative.name} ({self.wave.year})"
+
+
+class ImportBatch(models.Model):
+    """One run of ``innomon import``: which file, and what became of its rows."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="imports")
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    source = models.CharField(_("source"), max_length=20)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    rows = models.PositiveIntegerField(default=0)
+    stored = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    quarantined = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.wave.year}"
+
+
+class QuarantinedRow(models.Model):
+    """A row that did not pass the checks: kept whole, with every problem, until a corrected
+    file resolves it. Nothing of an imported file is dropped."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="quarantine")
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="quarantined_rows"
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    row_number = models.PositiveIntegerField(_("row"))
+    kvk = models.CharField(_("KvK number"), max_length=32, blank=True)
+    raw = models.JSONField(_("row as read"))
+    digest = models.CharField(max_length=64)
+    problems = models.JSONField(_("problems"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="resolved_rows"
+    )
+
+    class Meta:
+        ordering = ["wave", "file_name", "row_number"]
+        verbose_name = _("quarantined row")
+        verbose_name_plural = _("quarantine")
+        indexes = [models.Index(fields=["wave", "kvk"]), models.Index(fields=["wave", "digest"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} row {self.row_number}"

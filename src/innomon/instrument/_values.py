@@ -1,0 +1,348 @@
+"""XPath 1.0 values for the expression evaluator: one respondent (Python values) or many (numpy).
+
+An expression value is a number (float), a string (str) or a boolean (bool) — XPath's three
+types. A reference to a question (``${name}``, or ``.`` for the question itself) is the answer's
+*string value*: an unanswered question is ``''``, a number is written as XPath writes it (``12``,
+``12.5``), a select_multiple answer is its codes separated by spaces. Conversions follow XPath:
+``number('')`` is NaN (so every numeric comparison with an unanswered question is false),
+``boolean('')`` is false and any other string is true.
+
+For many respondents at once a value is a ``Vec``: one array per respondent row, of one kind, or
+— only where ``if()`` picks branches of different kinds — of mixed kinds row by row. Both paths
+use the same conversion functions, so they give the same results.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+NUM, STR, BOOL, MIXED = 0, 1, 2, 3
+
+_NUMBER = re.compile(r"[ \t\r\n]*-?(?:\d+(?:\.\d*)?|\.\d+)[ \t\r\n]*\Z")
+
+Scalar = float | str | bool
+
+
+# ------------------------------------------------------------------------ answers → strings
+
+
+def string_value(answer: Any) -> str:
+    """The string value of a stored answer, as an XForm holds it ('' when unanswered).
+
+    None, '', NaN, pandas' NA/NaT and an empty selection are unanswered; a bool is 1 or 0; a
+    number is written as XPath writes it; a list of codes is joined by spaces.
+    """
+    kind = type(answer)
+    if kind is str:
+        return answer
+    if kind is int:
+        return str(answer)
+    if kind is float:
+        return "" if answer != answer else format_number(answer)
+    if answer is None:
+        return ""
+    if kind is list or kind is tuple:
+        return " ".join([s for s in map(string_value, answer) if s])
+    return _other_string_value(answer)
+
+
+def _other_string_value(answer: Any) -> str:
+    if isinstance(answer, str):
+        return str.__str__(answer)
+    if isinstance(answer, bool | np.bool_):
+        return "1" if answer else "0"
+    if isinstance(answer, numbers.Integral):
+        return str(int(answer))
+    if isinstance(answer, numbers.Real):
+        x = float(answer)
+        return "" if math.isnan(x) else format_number(x)
+    if isinstance(answer, set | frozenset):
+        answer = sorted(answer, key=string_value)
+    if isinstance(answer, list | tuple | np.ndarray | set | frozenset):
+        return " ".join([s for s in map(string_value, answer) if s])
+    if type(answer).__name__ in ("NAType", "NaTType"):
+        return ""
+    return str(answer)
+
+
+def is_missing(answer: Any) -> bool:
+    """True for an unanswered question: its string value is ''."""
+    return string_value(answer) == ""
+
+
+def string_values(answers: list[Any]) -> list[str]:
+    """``string_value`` of every answer; numbers are converted once per distinct value."""
+    memo: dict[Any, str] = {}
+    out: list[str] = []
+    append = out.append
+    for answer in answers:
+        kind = type(answer)
+        if kind is str:
+            append(answer)
+        elif kind is float and answer != answer:
+            append("")
+        elif kind is float or kind is int:
+            text = memo.get(answer)
+            if text is None:
+                text = memo[answer] = string_value(answer)
+            append(text)
+        else:
+            append(string_value(answer))
+    return out
+
+
+# ------------------------------------------------------------------- scalar conversions
+
+
+def format_number(x: float) -> str:
+    """XPath's string() of a number: integers without a decimal point, no exponent."""
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x.is_integer():
+        return str(int(x))
+    return np.format_float_positional(x, trim="-")
+
+
+def parse_number(text: str) -> float:
+    """XPath's number() of a string: an optional minus, digits and a decimal point, else NaN."""
+    return float(text) if _NUMBER.match(text) else math.nan
+
+
+def to_number(value: Scalar) -> float:
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, float):
+        return value
+    return parse_number(value)
+
+
+def to_string(value: Scalar) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return format_number(value)
+    return value
+
+
+def to_boolean(value: Scalar) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return not math.isnan(value) and value != 0
+    return value != ""
+
+
+def equal(a: Scalar, b: Scalar) -> bool:
+    """XPath ``=``: as booleans if either is one, else as numbers if either is one, else text."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return to_boolean(a) == to_boolean(b)
+    if isinstance(a, float) or isinstance(b, float):
+        return to_number(a) == to_number(b)
+    return a == b
+
+
+def kind_of(value: Scalar) -> int:
+    if isinstance(value, bool):
+        return BOOL
+    return NUM if isinstance(value, float) else STR
+
+
+# -------------------------------------------------------------------- vectorised values
+
+
+def _objects(items: Iterable[Any], n: int) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    out[:] = list(items)
+    return out
+
+
+class Vec:
+    """An expression value for every respondent row: one array per kind (see module docs)."""
+
+    __slots__ = ("flag", "kind", "kinds", "num", "text")
+
+    def __init__(
+        self,
+        kind: int,
+        *,
+        num: np.ndarray | None = None,
+        text: np.ndarray | None = None,
+        flag: np.ndarray | None = None,
+        kinds: np.ndarray | None = None,
+    ) -> None:
+        self.kind = kind
+        self.num = num
+        self.text = text
+        self.flag = flag
+        self.kinds = kinds
+
+    def __len__(self) -> int:
+        for arr in (self.num, self.text, self.flag, self.kinds):
+            if arr is not None:
+                return len(arr)
+        return 0
+
+    @classmethod
+    def constant(cls, value: Scalar, n: int) -> Vec:
+        if isinstance(value, bool):
+            return cls(BOOL, flag=np.full(n, value))
+        if isinstance(value, float):
+            return cls(NUM, num=np.full(n, value))
+        return cls(STR, text=_objects([value] * n, n))
+
+    def kinds_array(self) -> np.ndarray:
+        if self.kind == MIXED:
+            return self.kinds
+        return np.full(len(self), self.kind, dtype=np.int8)
+
+    def as_number(self) -> np.ndarray:
+        if self.kind == NUM:
+            return self.num
+        if self.kind == BOOL:
+            return self.flag.astype(float)
+        if self.kind == STR:
+            if self.num is None:
+                self.num = text_numbers(self.text)
+            return self.num
+        out = text_numbers(self.text)
+        out = np.where(self.kinds == NUM, self.num, out)
+        return np.where(self.kinds == BOOL, self.flag.astype(float), out)
+
+    def as_string(self) -> np.ndarray:
+        if self.kind == STR:
+            return self.text
+        if self.kind == NUM:
+            return _objects(map(format_number, self.num.tolist()), len(self.num))
+        if self.kind == BOOL:
+            return np.where(self.flag, "true", "false").astype(object)
+        nums = _objects(map(format_number, self.num.tolist()), len(self.num))
+        flags = np.where(self.flag, "true", "false").astype(object)
+        out = np.where(self.kinds == NUM, nums, self.text)
+        return np.where(self.kinds == BOOL, flags, out)
+
+    def as_boolean(self) -> np.ndarray:
+        if self.kind == BOOL:
+            return self.flag
+        if self.kind == NUM:
+            return ~np.isnan(self.num) & (self.num != 0)
+        if self.kind == STR:
+            return self.text != ""
+        nums = ~np.isnan(self.num) & (self.num != 0)
+        out = np.where(self.kinds == NUM, nums, self.text != "")
+        return np.where(self.kinds == BOOL, self.flag, out)
+
+    def components(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(kinds, num, text, flag), each full length; rows of another kind hold fillers."""
+        n = len(self)
+        if self.kind == MIXED:
+            return self.kinds, self.num, self.text, self.flag
+        num = self.num if self.kind == NUM else np.full(n, math.nan)
+        text = self.text if self.kind == STR else _objects([""] * n, n)
+        flag = self.flag if self.kind == BOOL else np.zeros(n, dtype=bool)
+        return self.kinds_array(), num, text, flag
+
+    def values(self) -> np.ndarray:
+        """The result array: float, object (str) or bool; per-row Python values when mixed."""
+        if self.kind == NUM:
+            return self.num
+        if self.kind == STR:
+            return self.text
+        if self.kind == BOOL:
+            return self.flag
+        out = np.empty(len(self), dtype=object)
+        for i, k in enumerate(self.kinds.tolist()):
+            out[i] = (
+                float(self.num[i])
+                if k == NUM
+                else (self.text[i] if k == STR else bool(self.flag[i]))
+            )
+        return out
+
+    def blanked(self, mask: np.ndarray) -> Vec:
+        """A string value with the rows in ``mask`` unanswered ('')."""
+        text = self.as_string().copy()
+        text[mask] = ""
+        num = self.as_number().copy()
+        num[mask] = math.nan
+        return Vec(STR, text=text, num=num)
+
+
+def text_numbers(text: np.ndarray) -> np.ndarray:
+    """number() of every string of ``text`` (converted once per distinct string)."""
+    memo: dict[str, float] = {}
+
+    def one(s: str) -> float:
+        x = memo.get(s)
+        if x is None:
+            x = memo[s] = parse_number(s)
+        return x
+
+    return np.fromiter(map(one, text.tolist()), dtype=float, count=len(text))
+
+
+def vec_equal(a: Vec, b: Vec) -> np.ndarray:
+    """XPath ``=`` row by row (see ``equal``)."""
+    if MIXED not in (a.kind, b.kind):
+        kinds = {a.kind, b.kind}
+        if BOOL in kinds:
+            return a.as_boolean() == b.as_boolean()
+        if NUM in kinds:
+            with np.errstate(invalid="ignore"):
+                return a.as_number() == b.as_number()
+        return np.asarray(a.text == b.text, dtype=bool)
+    ka, kb = a.kinds_array(), b.kinds_array()
+    as_bool = (ka == BOOL) | (kb == BOOL)
+    as_num = ~as_bool & ((ka == NUM) | (kb == NUM))
+    with np.errstate(invalid="ignore"):
+        by_num = a.as_number() == b.as_number()
+    by_text = np.asarray(a.as_string() == b.as_string(), dtype=bool)
+    out = np.where(as_num, by_num, by_text)
+    return np.where(as_bool, a.as_boolean() == b.as_boolean(), out)
+
+
+def vec_choose(cond: np.ndarray, a: Vec, b: Vec) -> Vec:
+    """``if(cond, a, b)`` row by row; of one kind where both branches are, else mixed."""
+    if a.kind == b.kind != MIXED:
+        if a.kind == NUM:
+            return Vec(NUM, num=np.where(cond, a.num, b.num))
+        if a.kind == BOOL:
+            return Vec(BOOL, flag=np.where(cond, a.flag, b.flag))
+        num = None
+        if a.num is not None and b.num is not None:
+            num = np.where(cond, a.num, b.num)
+        return Vec(STR, text=np.where(cond, a.text, b.text), num=num)
+    ka, na, ta, fa = a.components()
+    kb, nb, tb, fb = b.components()
+    kinds = np.where(cond, ka, kb).astype(np.int8)
+    num, text, flag = np.where(cond, na, nb), np.where(cond, ta, tb), np.where(cond, fa, fb)
+    if len(kinds) and (kinds == kinds[0]).all():
+        kind = int(kinds[0])
+        return Vec(
+            kind,
+            num=num if kind == NUM else None,
+            text=text if kind == STR else None,
+            flag=flag if kind == BOOL else None,
+        )
+    return Vec(MIXED, kinds=kinds, num=num, text=text, flag=flag)
+
+
+def column_vec(answers: np.ndarray) -> Vec:
+    """The string values of a column of stored answers (see ``string_value``)."""
+    arr = np.asarray(answers)
+    n = len(arr)
+    if arr.dtype.kind == "b":
+        return Vec(STR, text=np.where(arr, "1", "0").astype(object), num=arr.astype(float))
+    if arr.dtype.kind in "iu":
+        return Vec(STR, text=arr.astype(str).astype(object), num=arr.astype(float))
+    if arr.dtype.kind == "f":
+        values = arr.astype(float)
+        return Vec(STR, text=_objects(string_values(values.tolist()), n), num=values)
+    return Vec(STR, text=_objects(string_values(arr.tolist()), n))

@@ -1,0 +1,2 @@
+"""The questionnaire workbook (``innovatiemonitor.xlsx``) and ``build_workbook.py``, which writes
+it."""

@@ -1,0 +1,640 @@
+"""``innomon import``: a survey-tool export into a wave — every row checked, nothing lost.
+
+Each row is converted with the mapping (columns, codes), typed by its question, checked against
+the questionnaire (types, choices, constraints, relevance, required answers) and the firm
+register (KvK number, municipality, SBI code). Rows that pass are stored as responses (with
+their initiative participations); rows that do not are kept whole in the quarantine with every
+problem, and listed in ``out/<region>/<year>/import-report.html`` and ``.csv``. Importing the
+same file again changes nothing; importing a corrected file resolves its quarantined rows.
+All of it happens in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from innomon.classification import sbi_section
+from innomon.errors import InputError, Problem
+from innomon.instrument import Instrument
+from innomon.instrument.validate import validate_table
+from innomon.registry.models import Firm, Initiative, Municipality, validate_kvk
+from innomon.survey.models import ImportBatch, Participation, QuarantinedRow, Response, Wave
+
+from .mapping import FIRM_FIELDS, META, Mapping, load_mapping
+from .sources import SourceTable, read_source
+
+QUARANTINED_EXIT = 3
+_INT = re.compile(r"[+-]?\d+")
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d+)?|[.,]\d+)")
+INITIATIVE_QUESTIONS = (
+    "initiatives_network",
+    "initiatives_test_environment",
+    "initiatives_incubator",
+)
+
+
+@dataclass
+class RowProblem:
+    row: int  # index in the table
+    column: str
+    value: Any
+    rule: str
+    message_nl: str
+    message_en: str
+
+    def as_dict(self, table: SourceTable) -> dict[str, Any]:
+        return {
+            "row": table.row_numbers[self.row],
+            "column": self.column,
+            "value": "" if self.value is None else str(self.value),
+            "rule": self.rule,
+            "message_nl": self.message_nl,
+            "message_en": self.message_en,
+        }
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch
+    rows: int
+    stored: int
+    unchanged: int
+    quarantined: int
+    resolved: int
+    report_html: Path
+    report_csv: Path
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _header_problems(table: SourceTable, mapping: Mapping, instrument: Instrument) -> None:
+    """File-level checks: every column means something, the KvK column is there, and no
+    required question is missing. One error listing them all."""
+    variables = {q.name for q in instrument.variables()}
+    known = variables | set(FIRM_FIELDS) | set(META)
+    multiple_cols = {c for cols in mapping.multiple.values() for c in cols}
+    problems = []
+    targets = set()
+    for column in table.header:
+        target = mapping.target(column)
+        if target is None or column in multiple_cols:
+            continue
+        if target not in known:
+            close = difflib.get_close_matches(target, sorted(known), n=1, cutoff=0.75)
+            hint = f" — did you mean '{close[0]}'?" if close else ""
+            problems.append(
+                Problem(
+                    table.name,
+                    1,
+                    column,
+                    f"column '{column}' is not a question of questionnaire "
+                    f"{instrument.version}{hint} Map it with --mapping, or "
+                    "ignore it there",
+                )
+            )
+        targets.add(target)
+    targets |= set(mapping.multiple)
+    if "kvk" not in targets:
+        problems.append(
+            Problem(
+                table.name,
+                1,
+                "kvk",
+                "no column holds the KvK number; name it 'kvk' or map one to it",
+            )
+        )
+    for q in instrument.variables():
+        if q.required and q.relevant is None and q.name not in targets:
+            problems.append(
+                Problem(table.name, 1, q.name, f"the required question '{q.name}' has no column")
+            )
+    if problems:
+        raise InputError(problems)
+
+
+def _convert(
+    table: SourceTable, mapping: Mapping, instrument: Instrument
+) -> tuple[dict[str, np.ndarray], list[RowProblem]]:
+    """Typed answer columns (object arrays, None for no answer) and the conversion problems."""
+    n = len(table.rows)
+    by_target: dict[str, str] = {}
+    for column in table.header:
+        target = mapping.target(column)
+        if target is not None:
+            by_target[target] = column
+    problems: list[RowProblem] = []
+    columns: dict[str, np.ndarray] = {}
+    decimal_comma = table.delimiter == ";"
+    for q in instrument.variables():
+        out = np.full(n, None, dtype=object)
+        if q.type == "select_multiple" and q.name in mapping.multiple:
+            ticks = mapping.multiple[q.name]
+            vt = instrument.value_type(q)
+            for i, row in enumerate(table.rows):
+                chosen = [
+                    code for col, code in ticks.items() if (row.get(col) or "") in ("1", "1.0")
+                ]
+                out[i] = [vt(c) if vt is int else c for c in chosen] if chosen else None
+            columns[q.name] = out
+            continue
+        column = by_target.get(q.name)
+        if column is None:
+            columns[q.name] = out
+            continue
+        raw = [row.get(column) for row in table.rows]
+        cache: dict[str, Any] = {}
+        for i, text in enumerate(raw):
+            if text is None:
+                continue
+            if text not in cache:
+                cache[text] = _typed(q, instrument, mapping, text, decimal_comma)
+            value = cache[text]
+            if isinstance(value, _Bad):
+                problems.append(RowProblem(i, column, text, "type", value.nl, value.en))
+            else:
+                out[i] = value
+        columns[q.name] = out
+    return columns, problems
+
+
+@dataclass(frozen=True)
+class _Bad:
+    nl: str
+    en: str
+
+
+def _number(text: str, decimal_comma: bool) -> float | None:
+    t = text.strip()
+    if not _NUMBER.fullmatch(t):
+        return None
+    if "," in t:
+        if not decimal_comma:
+            return None
+        t = t.replace(",", ".")
+    return float(t)
+
+
+def _typed(q, instrument: Instrument, mapping: Mapping, text: str, decimal_comma: bool) -> Any:
+    """One cell as the answer its question stores, or a ``_Bad`` saying why it is not one."""
+    text = mapping.code(q.name, text)
+    if q.type == "integer":
+        x = _number(text, decimal_comma)
+        if x is None or not float(x).is_integer():
+            return _Bad(f"'{text}' is geen geheel getal", f"'{text}' is not a whole number")
+        return int(x)
+    if q.type == "decimal":
+        x = _number(text, decimal_comma)
+        if x is None:
+            return _Bad(f"'{text}' is geen getal", f"'{text}' is not a number")
+        return x
+    if q.type == "text":
+        return text
+    codes = [c.name for c in instrument.choices(q)]
+    vt = instrument.value_type(q)
+
+    def one(code: str) -> Any:
+        code = mapping.code(q.name, code)
+        if code.endswith(".0") and code[:-2] in codes:
+            code = code[:-2]
+        if code not in codes:
+            return _Bad(
+                f"'{code}' is geen antwoordcode van {q.name}",
+                f"'{code}' is not an answer code of {q.name}",
+            )
+        return int(code) if vt is int else code
+
+    if q.type == "select_one":
+        return one(text)
+    parts = [p for p in re.split(r"[\s,;]+", text) if p]
+    values = [one(p) for p in parts]
+    bad = next((v for v in values if isinstance(v, _Bad)), None)
+    return bad if bad is not None else values
+
+
+def _status(table: SourceTable, mapping: Mapping, i: int) -> str:
+    row = table.rows[i]
+    cols = {mapping.target(c): c for c in table.header}
+    if "status" in cols:
+        value = (row.get(cols["status"]) or "complete").lower()
+        return value if value in ("complete", "partial") else "invalid:" + value
+    if "_finished" in cols:
+        return (
+            "complete" if (row.get(cols["_finished"]) or "").lower() in ("1", "true") else "partial"
+        )
+    if mapping.source == "limesurvey" and "_submitted" in cols:
+        return "complete" if row.get(cols["_submitted"]) else "partial"
+    return "complete"
+
+
+def _firm_checks(
+    table: SourceTable, mapping: Mapping, columns: dict[str, np.ndarray]
+) -> tuple[list[str], list[RowProblem], dict[int, dict[str, Any]]]:
+    """Each row's KvK number, the register problems, and the firms to register (new ones)."""
+    cols = {mapping.target(c): c for c in table.header}
+    existing = set(Firm.objects.values_list("kvk", flat=True))
+    munis = set(Municipality.objects.values_list("code", flat=True))
+    kvks, problems, new = [], [], {}
+    for i, row in enumerate(table.rows):
+        kvk = (row.get(cols.get("kvk", "")) or "").strip()
+        if kvk.isdigit() and len(kvk) < 8 and table.kind != "plain":
+            kvk = kvk  # leading zeros are not restored silently
+        kvks.append(kvk)
+        column = cols.get("kvk", "kvk")
+        try:
+            validate_kvk(kvk)
+        except Exception:
+            problems.append(
+                RowProblem(
+                    i,
+                    column,
+                    kvk,
+                    "register",
+                    f"'{kvk}' is geen KvK-nummer (8 cijfers)",
+                    f"'{kvk}' is not a KvK number (8 digits)",
+                )
+            )
+            continue
+        if kvk in existing:
+            continue
+        name = (row.get(cols.get("firm_name", "")) or "").strip()
+        sbi = (row.get(cols.get("sbi_code", "")) or "").strip()
+        muni = (row.get(cols.get("municipality", "")) or "").strip()
+        employees = columns.get("employees", np.full(len(table.rows), None))[i]
+        founding = columns.get("founding_year", np.full(len(table.rows), None))[i]
+        bad = []
+        if not name:
+            bad.append(
+                (
+                    "firm_name",
+                    name,
+                    "de bedrijfsnaam ontbreekt (nieuw bedrijf)",
+                    "the firm's name is missing (a new firm)",
+                )
+            )
+        try:
+            sbi_section(sbi)
+        except ValueError:
+            bad.append(
+                (
+                    "sbi_code",
+                    sbi,
+                    f"'{sbi}' is geen SBI 2008-code",
+                    f"'{sbi}' is not an SBI 2008 code",
+                )
+            )
+        if muni not in munis:
+            bad.append(
+                (
+                    "municipality",
+                    muni,
+                    f"gemeente '{muni}' hoort niet bij de regio",
+                    f"municipality '{muni}' is not in the region",
+                )
+            )
+        if employees is None:
+            bad.append(
+                (
+                    "employees",
+                    None,
+                    "het aantal werknemers ontbreekt (nieuw bedrijf)",
+                    "the number of employees is missing (a new firm)",
+                )
+            )
+        for field_name, value, nl, en in bad:
+            problems.append(
+                RowProblem(i, cols.get(field_name, field_name), value, "register", nl, en)
+            )
+        if not bad:
+            new[i] = {
+                "kvk": kvk,
+                "name": name,
+                "sbi_code": sbi,
+                "municipality": muni,
+                "employees": employees,
+                "founding_year": founding,
+            }
+    return kvks, problems, new
+
+
+def _digest(row: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _answers(columns: dict[str, np.ndarray], i: int) -> dict[str, Any]:
+    return {name: col[i] for name, col in columns.items() if col[i] is not None}
+
+
+def import_wave(
+    wave: Wave,
+    path: Path,
+    instrument: Instrument,
+    out_dir: Path,
+    *,
+    mapping_path: Path | None = None,
+    source: str | None = None,
+) -> ImportResult:
+    """Import ``path`` into ``wave``; see the module docstring. File-level problems (wrong
+    type, unreadable, columns that mean nothing, a missing required question) are an
+    ``InputError`` and nothing is written."""
+    instrument = instrument.as_of(wave.year)
+    table = read_source(path)
+    mapping = load_mapping(mapping_path, source, table.kind)
+    _header_problems(table, mapping, instrument)
+    columns, problems = _convert(table, mapping, instrument)
+    n = len(table.rows)
+    statuses = [_status(table, mapping, i) for i in range(n)]
+    for i, st in enumerate(statuses):
+        if st.startswith("invalid:"):
+            problems.append(
+                RowProblem(
+                    i,
+                    "status",
+                    st[8:],
+                    "type",
+                    f"status '{st[8:]}' is niet complete of partial",
+                    f"status '{st[8:]}' is not complete or partial",
+                )
+            )
+    complete = np.array([s == "complete" for s in statuses])
+    kvks, register_problems, new_firms = _firm_checks(table, mapping, columns)
+    problems += register_problems
+    counts = Counter(k for k in kvks if k)
+    for i, k in enumerate(kvks):
+        if k and counts[k] > 1:
+            others = [table.row_numbers[j] for j, kk in enumerate(kvks) if kk == k and j != i]
+            problems.append(
+                RowProblem(
+                    i,
+                    "kvk",
+                    k,
+                    "duplicate",
+                    f"bedrijf {k} staat meer dan eens in het bestand (ook rij "
+                    f"{', '.join(map(str, others))})",
+                    f"firm {k} appears more than once in the file (also row "
+                    f"{', '.join(map(str, others))})",
+                )
+            )
+    by_var_column = {mapping.target(c): c for c in table.header}
+    for p in validate_table(instrument, columns, complete):
+        problems.append(
+            RowProblem(
+                p.row,
+                by_var_column.get(p.variable, p.variable),
+                p.value,
+                p.rule,
+                p.message_nl,
+                p.message_en,
+            )
+        )
+    bad_rows = {p.row for p in problems}
+    return _store(
+        wave,
+        table,
+        path,
+        mapping,
+        columns,
+        statuses,
+        kvks,
+        new_firms,
+        problems,
+        bad_rows,
+        instrument,
+        out_dir,
+    )
+
+
+@transaction.atomic
+def _store(
+    wave,
+    table,
+    path,
+    mapping,
+    columns,
+    statuses,
+    kvks,
+    new_firms,
+    problems,
+    bad_rows,
+    instrument,
+    out_dir,
+) -> ImportResult:
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    batch = ImportBatch.objects.create(
+        wave=wave, file_name=path.name, sha256=sha, source=mapping.source, rows=len(table.rows)
+    )
+    now = timezone.now()
+    good = [i for i in range(len(table.rows)) if i not in bad_rows]
+    # register the new firms among the good rows
+    munis = {m.code: m for m in Municipality.objects.all()}
+    firms_new = []
+    for i in good:
+        if i in new_firms:
+            f = new_firms[i]
+            firm = Firm(
+                kvk=f["kvk"],
+                name=f["name"],
+                sbi_code=f["sbi_code"],
+                employees=int(f["employees"]),
+                founding_year=f["founding_year"],
+                municipality=munis[f["municipality"]],
+            )
+            firm.derive()
+            firms_new.append(firm)
+    Firm.objects.bulk_create(firms_new, batch_size=2000)
+    firm_ids = dict(Firm.objects.filter(kvk__in=[kvks[i] for i in good]).values_list("kvk", "id"))
+    existing = {
+        r.firm_id: r for r in Response.objects.filter(wave=wave, firm_id__in=firm_ids.values())
+    }
+    slugs = _initiative_codes(instrument)
+    to_create, to_update, stored, unchanged, conflicts = [], [], [], 0, []
+    for i in good:
+        answers = _answers(columns, i)
+        fid = firm_ids[kvks[i]]
+        old = existing.get(fid)
+        submitted = now if statuses[i] == "complete" else None
+        if old is not None and old.status == Response.Status.INVITED and not old.answers:
+            old.status, old.answers, old.submitted_at = statuses[i], answers, submitted
+            old.started_at = old.started_at or now
+            to_update.append(old)  # an invitation, now answered
+            stored.append(i)
+            continue
+        if old is not None:
+            if old.answers == json.loads(json.dumps(answers)) and old.status == statuses[i]:
+                unchanged += 1
+            else:
+                conflicts.append(i)
+            continue
+        to_create.append(
+            Response(
+                wave=wave,
+                firm_id=fid,
+                status=statuses[i],
+                answers=answers,
+                submitted_at=submitted,
+                started_at=now,
+            )
+        )
+        stored.append(i)
+    Response.objects.bulk_create(to_create, batch_size=2000)
+    Response.objects.bulk_update(
+        to_update, ["status", "answers", "submitted_at", "started_at"], batch_size=2000
+    )
+    parts = []
+    for i in stored:
+        for q in INITIATIVE_QUESTIONS:
+            for code in columns.get(q, [None] * len(table.rows))[i] or []:
+                if code in slugs:
+                    parts.append(
+                        Participation(
+                            wave=wave, firm_id=firm_ids[kvks[i]], initiative_id=slugs[code]
+                        )
+                    )
+    Participation.objects.bulk_create(parts, batch_size=2000, ignore_conflicts=True)
+    for i in conflicts:
+        problems.append(
+            RowProblem(
+                i,
+                "kvk",
+                kvks[i],
+                "conflict",
+                f"bedrijf {kvks[i]} heeft al een ander antwoord in ronde "
+                f"{wave.year}; pas dat aan in het beheer of verwijder het",
+                f"firm {kvks[i]} already has a different response in wave "
+                f"{wave.year}; change or delete it in the back office first",
+            )
+        )
+    # quarantine: every bad row once, with all its problems
+    by_row: dict[int, list[dict[str, Any]]] = {}
+    for p in problems:
+        by_row.setdefault(p.row, []).append(p.as_dict(table))
+    open_digests = set(
+        QuarantinedRow.objects.filter(wave=wave, resolved_at__isnull=True).values_list(
+            "digest", flat=True
+        )
+    )
+    quarantined = []
+    for i in sorted(by_row):
+        raw = table.rows[i]
+        digest = _digest(raw)
+        if digest in open_digests:
+            continue  # the same row from the same (or an identical) file: already there
+        open_digests.add(digest)
+        quarantined.append(
+            QuarantinedRow(
+                wave=wave,
+                batch=batch,
+                file_name=table.name,
+                row_number=table.row_numbers[i],
+                kvk=kvks[i] or "",
+                raw=raw,
+                digest=digest,
+                problems=by_row[i],
+            )
+        )
+    QuarantinedRow.objects.bulk_create(quarantined, batch_size=2000)
+    resolved = QuarantinedRow.objects.filter(
+        wave=wave, resolved_at__isnull=True, kvk__in=[kvks[i] for i in stored]
+    ).update(resolved_at=now, resolved_by=batch)
+    batch.stored, batch.unchanged = len(stored), unchanged
+    batch.quarantined, batch.resolved = len(by_row), resolved
+    batch.save()
+    html, csv_path = write_report(wave, batch, out_dir)
+    return ImportResult(
+        batch,
+        len(table.rows),
+        len(stored),
+        unchanged,
+        len(by_row),
+        resolved,
+        html,
+        csv_path,
+        [d for i in sorted(by_row) for d in by_row[i]],
+    )
+
+
+def _initiative_codes(instrument: Instrument) -> dict[Any, int]:
+    """Initiative choice codes of the questionnaire → Initiative ids (by the registered name
+    each code's label is)."""
+    ids = dict(Initiative.objects.values_list("name", "id"))
+    codes = {}
+    for list_name in instrument.registry_lists:
+        for choice in instrument.choice_lists.get(list_name, ()):
+            if choice.label_nl in ids:
+                codes[choice.name] = ids[choice.label_nl]
+    return codes
+
+
+def registry_instrument() -> Instrument:
+    """The questionnaire with the initiative choices of the registry in the database."""
+    from innomon.instrument import load_instrument
+
+    initiatives = [
+        {"name": n, "type": t}
+        for n, t in Initiative.objects.order_by("name").values_list("name", "type")
+    ]
+    return load_instrument(initiatives=initiatives)
+
+
+REPORT_COLUMNS = ("file", "row", "kvk", "column", "value", "rule", "message_nl", "message_en")
+
+
+def write_report(wave: Wave, batch: ImportBatch, out_dir: Path) -> tuple[Path, Path]:
+    """``import-report.html`` and ``.csv``: every open quarantined row of the wave with its
+    problems, and this import's summary. Written atomically."""
+    folder = out_dir / wave.region.code / str(wave.year)
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = list(
+        QuarantinedRow.objects.filter(wave=wave, resolved_at__isnull=True).order_by(
+            "file_name", "row_number"
+        )
+    )
+    lines = [
+        {
+            "file": r.file_name,
+            "row": p["row"],
+            "kvk": r.kvk,
+            "column": p["column"],
+            "value": p["value"],
+            "rule": p["rule"],
+            "message_nl": p["message_nl"],
+            "message_en": p["message_en"],
+        }
+        for r in rows
+        for p in r.problems
+    ]
+    csv_path = folder / "import-report.csv"
+    tmp = csv_path.with_suffix(".csv.tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=REPORT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(lines)
+    tmp.replace(csv_path)
+    html_path = folder / "import-report.html"
+    text = render_to_string(
+        "intake/import_report.html",
+        {"wave": wave, "batch": batch, "lines": lines, "open_rows": len(rows)},
+    )
+    tmp = html_path.with_suffix(".html.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(html_path)
+    return html_path, csv_path
+
+
+def summarise(result: ImportResult) -> Sequence[str]:
+    return (
+        f"{result.rows} rows: {result.stored} stored, {result.unchanged} unchanged, "
+        f"{result.quarantined} quarantined, {result.resolved} earlier quarantined rows resolved",
+    )
