@@ -6,10 +6,13 @@ import csv
 import json
 from pathlib import Path
 
+import pandas as pd
+import pyreadstat
 import pytest
 
 from innomon.demo.run import initiatives as demo_initiatives
 from innomon.errors import InputError
+from innomon.intake.export import export_wave
 from innomon.intake.importer import QUARANTINED_EXIT, import_wave, registry_instrument
 from innomon.registry.models import Firm
 from innomon.registry.services import register_initiatives
@@ -337,6 +340,9 @@ def test_quarantine_exit_code_and_report_from_the_command_line(tmp_path):
     assert "1 stored" in result.stdout
     assert "1 quarantined" in result.stdout
     assert "import-report.html" in result.stderr
+    exported = cli("export", "2019", "--format", "sav")
+    assert exported.returncode == 0, exported.stderr
+    assert (tmp_path / "home" / "out" / "noord-nederland" / "2019" / "wave-2019.sav").is_file()
     missing = cli("import", "2020", str(path))
     assert missing.returncode == 1
     assert "there is no wave 2020" in missing.stderr
@@ -350,3 +356,52 @@ def _initiatives_csv(tmp_path: Path) -> Path:
         for ini in demo_initiatives():
             w.writerow([ini["name"], ini["type"], ini["theme"], ini["municipality"]])
     return path
+
+
+# --- innomon export: the cleaned wave with the questionnaire's labels ------------------------
+
+
+@pytest.fixture
+def imported(wave, instrument, tmp_path):
+    path = write_csv(
+        tmp_path / "in.csv",
+        [firm("12345678"), firm("23456789", process_innovation="1", bpi_functions="1 3")],
+    )
+    assert run(wave, path, instrument, tmp_path).stored == 2
+    return wave
+
+
+def test_spss_file_has_variable_and_value_labels(imported, instrument, tmp_path):
+    path = export_wave(imported, instrument, "sav", tmp_path / "out")
+    assert path.name == "wave-2019.sav"
+    frame, meta = pyreadstat.read_sav(str(path))
+    assert list(frame["kvk"]) == ["12345678", "23456789"]
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["product_innovation"] == instrument.question("product_innovation").label_nl
+    assert meta.variable_value_labels["product_innovation"] == {1.0: "Ja", 0.0: "Nee"}
+    assert pd.isna(frame.loc[0, "bpi_functions_1"])  # not asked: no process innovation
+    assert frame.loc[1, "bpi_functions_1"] == 1
+    assert frame.loc[1, "bpi_functions_2"] == 0
+    assert frame.loc[0, "turnover_new_market_pct"] == 30
+
+
+@pytest.mark.parametrize("fmt", ["dta", "csv", "parquet", "xlsx"])
+def test_other_formats(imported, instrument, tmp_path, fmt):
+    path = export_wave(imported, instrument, fmt, tmp_path / "out")
+    if fmt == "dta":
+        frame, meta = pyreadstat.read_dta(str(path))
+        assert meta.variable_value_labels  # Stata value labels for coded answers
+    elif fmt == "csv":
+        frame = pd.read_csv(path, dtype={"kvk": str})
+    elif fmt == "parquet":
+        frame = pd.read_parquet(path)
+    else:
+        frame = pd.read_excel(path, dtype={"kvk": str})
+        assert "codebook" in pd.ExcelFile(path).sheet_names
+    assert len(frame) == 2
+    assert str(frame["kvk"].iloc[0]) == "12345678"
+
+
+def test_an_empty_wave_is_a_clear_error(wave, instrument, tmp_path):
+    with pytest.raises(InputError, match="has no complete responses"):
+        export_wave(wave, instrument, "csv", tmp_path)

@@ -32,12 +32,15 @@ FIRM_COLUMNS = {
 }
 
 
+STATA_NAME = 30  # Stata allows 32, but readstat refuses value-label sets of 31+ characters
+
+
 def _stata_name(name: str, used: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9_]", "_", name)[:32]
+    base = re.sub(r"[^A-Za-z0-9_]", "_", name)[:STATA_NAME]
     out, k = base, 1
     while out in used:
         suffix = f"_{k}"
-        out, k = base[: 32 - len(suffix)] + suffix, k + 1
+        out, k = base[: STATA_NAME - len(suffix)] + suffix, k + 1
     used.add(out)
     return out
 
@@ -57,10 +60,13 @@ def wave_frame(
     columns: list[tuple[str, Any, Any]] = []  # (column, question, code or None)
     for q in instrument.variables():
         if q.type == "select_multiple":
-            for choice in instrument.choices(q):
-                col = f"{q.name}_{choice.name}"
+            int_codes = instrument.value_type(q) is int
+            for k, choice in enumerate(instrument.choices(q), start=1):
+                # <variable>_<code>; codes that are words (initiatives) by their number instead,
+                # so names stay within SPSS's 64 and Stata's 32 characters
+                col = f"{q.name}_{choice.name}" if int_codes else f"{q.name}_{k}"
                 columns.append((col, q, choice.name))
-                labels[col] = f"{q.label_nl} — {choice.label_nl}"
+                labels[col] = f"{q.label_nl} — {choice.label_nl}"[:250]
                 value_labels[col] = {0: "niet gekozen", 1: "gekozen"}
         else:
             columns.append((q.name, q, None))
@@ -102,6 +108,12 @@ def wave_frame(
     return frame, labels, value_labels
 
 
+def _fit(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` bytes of UTF-8 (Stata counts bytes)."""
+    data = text.encode("utf-8")[:limit]
+    return data.decode("utf-8", errors="ignore")
+
+
 def export_wave(wave: Wave, instrument: Instrument, fmt: str, out_dir: Path) -> Path:
     """Write the cleaned wave to ``out/<region>/<year>/wave-<year>.<fmt>`` (atomically)."""
     if fmt not in FORMATS:
@@ -133,7 +145,7 @@ def export_wave(wave: Wave, instrument: Instrument, fmt: str, out_dir: Path) -> 
             used: set[str] = set()
             renames = {c: _stata_name(c, used) for c in frame.columns}
             frame = frame.rename(columns=renames)
-            labels = {renames[k]: v[:80] for k, v in labels.items()}
+            labels = {renames[k]: _fit(v, 80) for k, v in labels.items()}
             value_labels = {
                 renames[k]: {int(c): t for c, t in v.items() if isinstance(c, int | np.integer)}
                 for k, v in value_labels.items()
