@@ -224,9 +224,13 @@ def _typed(q, instrument: Instrument, mapping: Mapping, text: str, decimal_comma
     return bad if bad is not None else values
 
 
-def _status(table: SourceTable, mapping: Mapping, i: int) -> str:
-    row = table.rows[i]
+def _statuses(table: SourceTable, mapping: Mapping) -> list[str]:
+    """Each row's status: complete or partial (or ``invalid:<value>``)."""
     cols = {mapping.target(c): c for c in table.header}
+    return [_status(table, mapping, row, cols) for row in table.rows]
+
+
+def _status(table: SourceTable, mapping: Mapping, row: dict, cols: dict) -> str:
     if "status" in cols:
         value = (row.get(cols["status"]) or "complete").lower()
         return value if value in ("complete", "partial") else "invalid:" + value
@@ -247,10 +251,11 @@ def _firm_checks(
     existing = set(Firm.objects.values_list("kvk", flat=True))
     munis = set(Municipality.objects.values_list("code", flat=True))
     kvks, problems, new = [], [], {}
+    none = np.full(len(table.rows), None)
+    employees_col = columns.get("employees", none)
+    founding_col = columns.get("founding_year", none)
     for i, row in enumerate(table.rows):
         kvk = (row.get(cols.get("kvk", "")) or "").strip()
-        if kvk.isdigit() and len(kvk) < 8 and table.kind != "plain":
-            kvk = kvk  # leading zeros are not restored silently
         kvks.append(kvk)
         column = cols.get("kvk", "kvk")
         try:
@@ -272,8 +277,8 @@ def _firm_checks(
         name = (row.get(cols.get("firm_name", "")) or "").strip()
         sbi = (row.get(cols.get("sbi_code", "")) or "").strip()
         muni = (row.get(cols.get("municipality", "")) or "").strip()
-        employees = columns.get("employees", np.full(len(table.rows), None))[i]
-        founding = columns.get("founding_year", np.full(len(table.rows), None))[i]
+        employees = employees_col[i]
+        founding = founding_col[i]
         bad = []
         if not name:
             bad.append(
@@ -333,8 +338,13 @@ def _digest(row: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _answers(columns: dict[str, np.ndarray], i: int) -> dict[str, Any]:
-    return {name: col[i] for name, col in columns.items() if col[i] is not None}
+def _answer_rows(columns: dict[str, np.ndarray], n: int) -> list[dict[str, Any]]:
+    """Each row's answers as a dict (unanswered questions left out), built column by column."""
+    rows: list[dict[str, Any]] = [{} for _ in range(n)]
+    for name, col in columns.items():
+        for i in np.flatnonzero(col != None).tolist():  # noqa: E711 (element-wise)
+            rows[i][name] = col[i]
+    return rows
 
 
 def import_wave(
@@ -354,8 +364,7 @@ def import_wave(
     mapping = load_mapping(mapping_path, source, table.kind)
     _header_problems(table, mapping, instrument)
     columns, problems = _convert(table, mapping, instrument)
-    n = len(table.rows)
-    statuses = [_status(table, mapping, i) for i in range(n)]
+    statuses = _statuses(table, mapping)
     for i, st in enumerate(statuses):
         if st.startswith("invalid:"):
             problems.append(
@@ -460,8 +469,9 @@ def _store(
     }
     slugs = _initiative_codes(instrument)
     to_create, to_update, stored, unchanged, conflicts = [], [], [], 0, []
+    all_answers = _answer_rows(columns, len(table.rows))
     for i in good:
-        answers = _answers(columns, i)
+        answers = all_answers[i]
         fid = firm_ids[kvks[i]]
         old = existing.get(fid)
         submitted = now if statuses[i] == "complete" else None
@@ -488,14 +498,15 @@ def _store(
             )
         )
         stored.append(i)
-    Response.objects.bulk_create(to_create, batch_size=2000)
+    Response.objects.bulk_create(to_create, batch_size=5000)
     Response.objects.bulk_update(
         to_update, ["status", "answers", "submitted_at", "started_at"], batch_size=2000
     )
     parts = []
+    initiative_columns = [columns[q] for q in INITIATIVE_QUESTIONS if q in columns]
     for i in stored:
-        for q in INITIATIVE_QUESTIONS:
-            for code in columns.get(q, [None] * len(table.rows))[i] or []:
+        for col in initiative_columns:
+            for code in col[i] or []:
                 if code in slugs:
                     parts.append(
                         Participation(
@@ -545,9 +556,17 @@ def _store(
             )
         )
     QuarantinedRow.objects.bulk_create(quarantined, batch_size=2000)
-    resolved = QuarantinedRow.objects.filter(
-        wave=wave, resolved_at__isnull=True, kvk__in=[kvks[i] for i in stored]
-    ).update(resolved_at=now, resolved_by=batch)
+    stored_kvks = {kvks[i] for i in stored}
+    to_resolve = [
+        pk
+        for pk, k in QuarantinedRow.objects.filter(wave=wave, resolved_at__isnull=True).values_list(
+            "id", "kvk"
+        )
+        if k in stored_kvks
+    ]
+    resolved = QuarantinedRow.objects.filter(pk__in=to_resolve).update(
+        resolved_at=now, resolved_by=batch
+    )
     batch.stored, batch.unchanged = len(stored), unchanged
     batch.quarantined, batch.resolved = len(by_row), resolved
     batch.save()

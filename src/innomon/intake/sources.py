@@ -98,7 +98,11 @@ def _read_csv(path: Path) -> SourceTable:
                 f"columns; check the separator ('{delimiter}') and "
                 "the quotes on that line",
             )
-        rows.append({h: _cell(v) for h, v in zip(header, values, strict=True)})
+        row = {}
+        for h, v in zip(header, values, strict=True):
+            v = v.strip()
+            row[h] = None if not v or (len(v) <= 4 and v.lower() in MISSING) else v
+        rows.append(row)
         numbers.append(offset)
     return SourceTable(path.name, header, rows, numbers, encoding, delimiter, kind, labels)
 
