@@ -131,6 +131,8 @@ NL = {
     "resolved at": "opgelost op",
     "quarantined row": "rij in quarantaine",
     "quarantine": "quarantaine",
+    "to review": "na te kijken",
+    "Why the monitor team should check this response, e.g. how its firm was matched.": "Waarom het monitorteam deze response moet nakijken, bijvoorbeeld hoe het bedrijf is gekoppeld.",
 }
 NL_PLURAL = {
     "%(rows)s row is in quarantine. Correct it in the source file and import it again.": (

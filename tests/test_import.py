@@ -405,3 +405,22 @@ def test_other_formats(imported, instrument, tmp_path, fmt):
 def test_an_empty_wave_is_a_clear_error(wave, instrument, tmp_path):
     with pytest.raises(InputError, match="has no complete responses"):
         export_wave(wave, instrument, "csv", tmp_path)
+
+
+def test_a_row_without_kvk_is_matched_by_name_and_municipality_for_review(
+    wave, instrument, tmp_path, firm_record
+):
+    from innomon.registry.services import register_firms
+
+    register_firms(
+        [firm_record(kvk="12345678", name="Wadtech B.V.", municipality="GM0014")], "firms.csv"
+    )
+    rows = [
+        firm("", firm_name="WADTECH bv", municipality="GM0014"),
+        firm("", firm_name="Unknown Firm", municipality="GM0014"),
+    ]
+    result = run(wave, write_csv(tmp_path / "in.csv", rows), instrument, tmp_path)
+    assert (result.stored, result.quarantined) == (1, 1)
+    response = Response.objects.get()
+    assert response.firm.kvk == "12345678"
+    assert "matched by firm name and municipality" in response.review_note

@@ -535,6 +535,14 @@ def panel() -> None:
             )
         hist = ", ".join(f"{k} wave(s): {v}" for k, v in firm_histories(region_obj).items())
         click.echo(f"firms by number of waves answered — {hist}")
+        from innomon.survey.models import Response
+
+        review = Response.objects.filter(wave__region=region_obj).exclude(review_note="")
+        if review.exists():
+            click.echo(
+                f"{review.count()} responses matched to their firm by name and "
+                "municipality (no KvK number) await review in the back office"
+            )
 
     _guarded(run)
 

@@ -27,17 +27,19 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from innomon.classification import sbi_section
+from innomon.classification import sbi_section, size_class
 from innomon.errors import InputError, Problem
 from innomon.instrument import Instrument
 from innomon.instrument.validate import validate_table
 from innomon.registry.models import Firm, Initiative, Municipality, validate_kvk
 from innomon.survey.models import ImportBatch, Participation, QuarantinedRow, Response, Wave
+from innomon.survey.panel import normalise_name
 
 from .mapping import FIRM_FIELDS, META, Mapping, load_mapping
 from .sources import SourceTable, read_source
 
 QUARANTINED_EXIT = 3
+MATCHED_BY_NAME = "matched by firm name and municipality: the file has no KvK number; check it"
 _INT = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d+)?|[.,]\d+)")
 INITIATIVE_QUESTIONS = (
@@ -245,17 +247,32 @@ def _status(table: SourceTable, mapping: Mapping, row: dict, cols: dict) -> str:
 
 def _firm_checks(
     table: SourceTable, mapping: Mapping, columns: dict[str, np.ndarray]
-) -> tuple[list[str], list[RowProblem], dict[int, dict[str, Any]]]:
-    """Each row's KvK number, the register problems, and the firms to register (new ones)."""
+) -> tuple[list[str], list[RowProblem], dict[int, dict[str, Any]], set[int]]:
+    """Each row's KvK number, the register problems, the firms to register (new ones), and the
+    rows without a KvK number matched to a registered firm by name and municipality (to be
+    reviewed)."""
     cols = {mapping.target(c): c for c in table.header}
     existing = set(Firm.objects.values_list("kvk", flat=True))
     munis = set(Municipality.objects.values_list("code", flat=True))
-    kvks, problems, new = [], [], {}
+    kvks, problems, new, by_name = [], [], {}, set()
     none = np.full(len(table.rows), None)
     employees_col = columns.get("employees", none)
     founding_col = columns.get("founding_year", none)
+    names: dict[tuple[str, str], list[str]] | None = None
     for i, row in enumerate(table.rows):
         kvk = (row.get(cols.get("kvk", "")) or "").strip()
+        if not kvk and row.get(cols.get("firm_name", "")):
+            if names is None:  # fallback: normalised name + municipality, built once
+                names = {}
+                for k, name, muni in Firm.objects.values_list("kvk", "name", "municipality__code"):
+                    names.setdefault((normalise_name(name), muni), []).append(k)
+            key = (
+                normalise_name(row.get(cols.get("firm_name", "")) or ""),
+                (row.get(cols.get("municipality", "")) or "").strip(),
+            )
+            if len(names.get(key, [])) == 1:
+                kvk = names[key][0]
+                by_name.add(i)
         kvks.append(kvk)
         column = cols.get("kvk", "kvk")
         try:
@@ -331,7 +348,7 @@ def _firm_checks(
                 "employees": employees,
                 "founding_year": founding,
             }
-    return kvks, problems, new
+    return kvks, problems, new, by_name
 
 
 def _digest(row: dict[str, Any]) -> str:
@@ -378,7 +395,7 @@ def import_wave(
                 )
             )
     complete = np.array([s == "complete" for s in statuses])
-    kvks, register_problems, new_firms = _firm_checks(table, mapping, columns)
+    kvks, register_problems, new_firms, by_name = _firm_checks(table, mapping, columns)
     problems += register_problems
     counts = Counter(k for k in kvks if k)
     for i, k in enumerate(kvks):
@@ -422,6 +439,7 @@ def import_wave(
         bad_rows,
         instrument,
         out_dir,
+        by_name,
     )
 
 
@@ -439,6 +457,7 @@ def _store(
     bad_rows,
     instrument,
     out_dir,
+    by_name=frozenset(),
 ) -> ImportResult:
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     batch = ImportBatch.objects.create(
@@ -447,22 +466,28 @@ def _store(
     now = timezone.now()
     good = [i for i in range(len(table.rows)) if i not in bad_rows]
     # register the new firms among the good rows
-    munis = {m.code: m for m in Municipality.objects.all()}
+    munis = dict(Municipality.objects.values_list("code", "id"))
     firms_new = []
+    sections: dict[str, str] = {}
     for i in good:
         if i in new_firms:
             f = new_firms[i]
-            firm = Firm(
-                kvk=f["kvk"],
-                name=f["name"],
-                sbi_code=f["sbi_code"],
-                employees=int(f["employees"]),
-                founding_year=f["founding_year"],
-                municipality=munis[f["municipality"]],
+            employees = int(f["employees"])
+            if f["sbi_code"] not in sections:
+                sections[f["sbi_code"]] = sbi_section(f["sbi_code"])
+            firms_new.append(
+                Firm(
+                    kvk=f["kvk"],
+                    name=f["name"],
+                    sbi_code=f["sbi_code"],
+                    sbi_section=sections[f["sbi_code"]],
+                    employees=employees,
+                    size_class=size_class(employees),
+                    founding_year=f["founding_year"],
+                    municipality_id=munis[f["municipality"]],
+                )
             )
-            firm.derive()
-            firms_new.append(firm)
-    Firm.objects.bulk_create(firms_new, batch_size=2000)
+    Firm.objects.bulk_create(firms_new, batch_size=5000)
     firm_ids = dict(Firm.objects.filter(kvk__in=[kvks[i] for i in good]).values_list("kvk", "id"))
     existing = {
         r.firm_id: r for r in Response.objects.filter(wave=wave, firm_id__in=firm_ids.values())
@@ -475,9 +500,11 @@ def _store(
         fid = firm_ids[kvks[i]]
         old = existing.get(fid)
         submitted = now if statuses[i] == "complete" else None
+        review = MATCHED_BY_NAME if i in by_name else ""
         if old is not None and old.status == Response.Status.INVITED and not old.answers:
             old.status, old.answers, old.submitted_at = statuses[i], answers, submitted
             old.started_at = old.started_at or now
+            old.review_note = review
             to_update.append(old)  # an invitation, now answered
             stored.append(i)
             continue
@@ -495,12 +522,15 @@ def _store(
                 answers=answers,
                 submitted_at=submitted,
                 started_at=now,
+                review_note=review,
             )
         )
         stored.append(i)
     Response.objects.bulk_create(to_create, batch_size=5000)
     Response.objects.bulk_update(
-        to_update, ["status", "answers", "submitted_at", "started_at"], batch_size=2000
+        to_update,
+        ["status", "answers", "submitted_at", "started_at", "review_note"],
+        batch_size=2000,
     )
     parts = []
     initiative_columns = [columns[q] for q in INITIATIVE_QUESTIONS if q in columns]

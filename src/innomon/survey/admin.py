@@ -19,7 +19,7 @@ class WaveAdmin(admin.ModelAdmin):
 
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
-    list_display = ["firm", "wave", "status", "submitted_at", "updated_at"]
+    list_display = ["firm", "wave", "status", "submitted_at", "updated_at", "review_note"]
     list_filter = ["wave", "status"]
     search_fields = ["firm__kvk", "firm__name"]
     raw_id_fields = ["firm"]

@@ -53,6 +53,14 @@ class Response(models.Model):
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    review_note = models.CharField(
+        _("to review"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Why the monitor team should check this response, e.g. how its firm was matched."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
