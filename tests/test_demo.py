@@ -198,3 +198,26 @@ def test_generation_is_seeded_and_deterministic(region_data):
     assert _digest(first) == _digest(generate(region_data, inits, params))
     other = generate(region_data, inits, {**params, "seed": params["seed"] + 1})
     assert _digest(first) != _digest(other)
+
+
+@pytest.mark.django_db
+def test_the_wave_is_weighted_to_the_frame(demo):
+    from innomon.builds.weighting import SECTION_GROUPS, weight_wave
+
+    records = _records(2017)
+    data = {
+        k: np.array([r[k] for r in records], dtype=object)
+        for k in ("province", "size_class", "sbi_section")
+    }
+    weighted = weight_wave(Wave.objects.get(year=2017), data)
+    w = weighted.design.weights
+    assert weighted.report["converged"]
+    assert w.sum() == pytest.approx(weighted.report["population"], rel=1e-9)
+    for name, column in (("province", data["province"]), ("size_class", data["size_class"])):
+        for level, total in weighted.margins[name].items():
+            assert w[column == level].sum() == pytest.approx(total, rel=1e-6)
+    groups = np.array([SECTION_GROUPS[s] for s in data["sbi_section"]], dtype=object)
+    for level, total in weighted.margins["section_group"].items():
+        assert w[groups == level].sum() == pytest.approx(total, rel=1e-6)
+    # respondents lean to larger firms, so micro firms get the larger weights
+    assert w[data["size_class"] == "micro"].mean() > w[data["size_class"] == "medium"].mean()

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "innomon.registry",
     "innomon.survey",
     "innomon.intake",
+    "innomon.builds",
     "innomon.publish",
     "innomon.dashboard",
 ]

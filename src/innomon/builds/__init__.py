@@ -1,0 +1,1 @@
+"""Builds: the stored results of one analysis run of a wave — what reports and passports read."""
