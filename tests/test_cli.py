@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -67,6 +68,40 @@ def test_demo_no_serve_builds_every_report_from_an_empty_home(tmp_path):
         started = time.monotonic()
         result = innomon("demo", "--no-serve", home=home, env=db)
         elapsed = time.monotonic() - started
+        built = innomon("build", "2017", home=home, env=db)
+        assert built.returncode == 0, built.stderr
+        assert "of the respondents" in built.stdout
+        exported = innomon(
+            "results",
+            "2017",
+            "--indicator",
+            "participants",
+            "--by",
+            "region",
+            "--format",
+            "json",
+            home=home,
+            env=db,
+        )
+        assert exported.returncode == 0, exported.stderr
+        records = json.loads(exported.stdout)
+        assert len(records) == 1
+        assert set(records[0]) == {
+            "indicator",
+            "estimate",
+            "se",
+            "ci_low",
+            "ci_high",
+            "n",
+            "suppressed",
+        }
+        assert_one_line_error(
+            innomon("results", "2016", home=home, env=db), "wave 2016 has no build yet"
+        )
+        assert_one_line_error(
+            innomon("results", "2017", "--indicator", "nope", home=home, env=db),
+            "'nope' is not an indicator",
+        )
     assert result.returncode == 0, result.stderr
     assert elapsed < 60
     assert "demo ready" in result.stdout

@@ -406,6 +406,80 @@ def wave_add(year: int, invited: int, start: Any, end: Any, version: str | None)
     _guarded(run)
 
 
+@cli.command()
+@click.argument("year", type=click.IntRange(1900, 2100))
+def build(year: int) -> None:
+    """Weight wave YEAR to the population frame, estimate every indicator in every domain, run
+    the typology, participation and complementarity analyses, and store them as a build."""
+
+    def run() -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from innomon.config import ensure_home, region_code
+
+        ensure_home()
+        _setup_django()
+        _migrate()
+        from innomon.builds.analyse import make_analyse, summary_lines
+        from innomon.builds.services import build_wave
+        from innomon.survey.models import Wave
+
+        wave = Wave.objects.filter(region__code=region_code(), year=year).first()
+        if wave is None:
+            raise Failure(f"there is no wave {year}; create it with `innomon wave add {year}`")
+        steps = ("records", "weights", "analyses", "store")
+        with Progress(
+            TextColumn("{task.description:<12}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            transient=not sys.stdout.isatty(),
+        ) as progress:
+            task = progress.add_task("build", total=len(steps))
+            made = build_wave(
+                wave,
+                make_analyse(year),
+                lambda step: progress.update(task, description=step, advance=1),
+            )
+        for line in summary_lines(made):
+            click.echo(line)
+
+    _guarded(run)
+
+
+@cli.command()
+@click.argument("year", type=click.IntRange(1900, 2100))
+@click.option("--indicator", help="Only this indicator (its id).")
+@click.option(
+    "--by",
+    "by",
+    help="Only this domain, e.g. province or province*size_class; 'region' for the whole region.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+def results(year: int, indicator: str | None, by: str | None, fmt: str) -> None:
+    """Export the latest build of wave YEAR: indicator, domain columns, estimate, se, ci_low,
+    ci_high, n, suppressed."""
+
+    def run() -> None:
+        from innomon.config import ensure_home, region_code
+
+        ensure_home()
+        _setup_django()
+        _migrate()
+        from innomon.builds.export import export_results
+        from innomon.builds.services import latest_build
+        from innomon.survey.models import Wave
+
+        wave = Wave.objects.filter(region__code=region_code(), year=year).first()
+        made = latest_build(wave) if wave else None
+        if made is None:
+            raise Failure(f"wave {year} has no build yet; run `innomon build {year}` first")
+        click.echo(export_results(made, indicator, by, fmt), nl=False)
+
+    _guarded(run)
+
+
 @cli.group("instrument")
 def instrument_group() -> None:
     """The questionnaire (XLSForm instrument)."""

@@ -266,3 +266,10 @@ def test_missing_design_values_name_the_row():
             strata=np.array(["a", None, "b"], dtype=object),
             names={"strata": "region"},
         )
+
+
+def test_a_by_variable_without_values_gives_no_domains():
+    data = {"y": np.ones(4), "g": np.array([None] * 4, dtype=object)}
+    design = make_design(weights=np.ones(4))
+    assert estimate(data, design, mean=["y"], by=[("g",)]) == []
+    assert len(estimate(data, design, mean=["y"], by=[(), ("g",)])) == 1

@@ -17,7 +17,7 @@ import numpy as np
 
 from innomon.errors import InputError, Problem
 from innomon.registry.models import FrameCell
-from innomon.stats import make_design
+from innomon.stats import bootstrap, make_design
 from innomon.stats.weighting import diagnostics, rake
 from innomon.survey.models import Wave
 
@@ -36,6 +36,7 @@ class Weighted:
     design: Any
     margins: dict[str, dict[str, float]]
     report: dict[str, Any]
+    replicates: Any = None  # the same weighting repeated on bootstrap replicates (for models)
 
 
 def frame_year(wave: Wave) -> int:
@@ -97,7 +98,9 @@ def _collapse(values: np.ndarray, population: dict[str, float]) -> tuple[np.ndar
     return values, merged, notes
 
 
-def weight_wave(wave: Wave, data: dict[str, np.ndarray]) -> Weighted:
+def weight_wave(
+    wave: Wave, data: dict[str, np.ndarray], replicates: int = 0, seed: int = 0
+) -> Weighted:
     """Rake the respondents in ``data`` (columns ``province``, ``size_class``, ``sbi_section``)
     to the frame; the result's design carries the calibrated variance."""
     year = frame_year(wave)
@@ -123,6 +126,9 @@ def weight_wave(wave: Wave, data: dict[str, np.ndarray]) -> Weighted:
     )
     base = make_design(weights=np.full(n, total / n), strata=strata, lonely_psu="certainty")
     raked, rep = rake(base, ready)
+    replicate_design = None
+    if replicates:
+        replicate_design, _ = rake(bootstrap(base, replicates, seed=seed), ready)
     report = {
         "frame_year": year,
         "method": "raking",
@@ -134,4 +140,10 @@ def weight_wave(wave: Wave, data: dict[str, np.ndarray]) -> Weighted:
         "diagnostics": diagnostics(raked.weights).__dict__,
         "population": total,
     }
-    return Weighted(raked, margins, report)
+    if replicates:
+        report["replicates"] = {
+            "kind": "bootstrap (Rao–Wu), raked per replicate",
+            "replicates": replicates,
+            "seed": seed,
+        }
+    return Weighted(raked, margins, report, replicate_design)

@@ -384,6 +384,8 @@ def estimate(
     for spec in by:
         spec = tuple(spec)
         cell, keys = _cells(data, spec, n)
+        if not keys:  # every value of a by-variable is missing: no domains, no rows
+            continue
         n_cells = len(keys)
         if cols.num.shape[1]:
             out.extend(_estimate_columns(data, design, cols, spec, cell, keys, level, rule))

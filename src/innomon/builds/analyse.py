@@ -1,0 +1,175 @@
+"""What a build computes: every indicator in every domain, the typology, participation and the
+complementarity test — the pure analyses of ``innomon.analysis`` on the weighted wave."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from innomon.analysis.complementarity import (
+    complementarity,
+    finding_sentence,
+    supermodularity_test,
+)
+from innomon.analysis.indicators import DOMAINS, DeriveSettings, derive, estimate_indicators
+from innomon.analysis.participation import (
+    participation_by_level,
+    top_without_collaboration,
+    trend_test,
+)
+from innomon.analysis.typology import class_columns, classify
+from innomon.catalogue import load_indicators, load_typology
+from innomon.config import monitor_settings
+
+from .models import Build
+
+# Controls of the model: broad classes, so that no bootstrap replicate empties a level
+CONTROLS = ("size_class", "province")
+
+
+def _num(x: Any) -> float | None:
+    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else float(x)
+
+
+def _row(indicator: str, domain: Sequence[tuple[str, str]], est: Any, **extra: Any) -> dict:
+    return {
+        "indicator": indicator,
+        "domain": tuple(n for n, _ in domain),
+        "values": tuple(v for _, v in domain),
+        "estimate": est.estimate,
+        "se": est.se,
+        "ci_low": est.ci_low,
+        "ci_high": est.ci_high,
+        "n": est.n,
+        "suppressed": est.suppressed,
+        **extra,
+    }
+
+
+def make_analyse(year: int):
+    """The analyses of wave ``year``, as the function ``build_wave`` runs."""
+
+    def analyse(_data: dict, design: Any, records: list[dict], replicates: Any = None) -> dict:
+        settings = monitor_settings()
+        threshold = settings.top_innovator_threshold
+        rule = settings.disclosure_rule()
+        catalogue = load_indicators()
+        data = derive(records, DeriveSettings(year, top_innovator_threshold=threshold))
+        classes = classify(records, load_typology(threshold), year)
+        data.update(class_columns(classes))
+        rows = []
+        by_id = {i.id: i for i in catalogue}
+        for e in estimate_indicators(
+            data, design, catalogue, DOMAINS, crosses=True, disclosure=rule
+        ):
+            share = None
+            ind = by_id[e.indicator]
+            if not e.domain and ind.variable and ind.kind == "share":
+                values = np.asarray(data[ind.variable], float)
+                values = values[~np.isnan(values)]
+                share = 100.0 * values.mean() if values.size else None
+            rows.append(_row(e.indicator, e.domain, e, sample_share=share))
+        for e in participation_by_level(data, design, disclosure=rule):
+            rows.append(_row("participation_by_level", e.domain, e))
+        trend = trend_test(data, design)
+        alone = top_without_collaboration(data, design, disclosure=rule)
+        rows.append(_row("top_innovators_without_collaboration", (), alone))
+        # Taylor (sandwich) standard errors for the table, the test and the model; the
+        # supermodularity test is repeated on the bootstrap replicates below. (A model refit per
+        # replicate can meet separation in the small collaborate-only cell.)
+        comp = complementarity(
+            data,
+            design,
+            "investor",
+            "participant",
+            "ntm_turnover_pct",
+            "top_innovator",
+            controls=CONTROLS,
+            disclosure=rule,
+        )
+        for cell in comp.table:
+            rows.append(
+                _row("strategy_ntm_turnover_share", (("strategy", cell.strategy),), cell.outcome)
+            )
+        test = comp.test.outcome
+        boot = None
+        if replicates is not None:
+            boot = supermodularity_test(
+                data, replicates, "investor", "participant", "ntm_turnover_pct", "top_innovator"
+            ).outcome
+        levels = {}
+        for c in classes:
+            if c.level_id is not None:
+                levels[c.level_id] = levels.get(c.level_id, 0) + 1
+        summary = {
+            "respondents": len(records),
+            "ladder": levels,
+            "trend": {
+                "slope_pp_per_level": _num(trend.estimate),
+                "se": _num(trend.se),
+                "p_value": _num(trend.p_value),
+            },
+            "top_without_collaboration": {
+                "estimate": _num(alone.estimate),
+                "ci_low": _num(alone.ci_low),
+                "ci_high": _num(alone.ci_high),
+                "n": alone.n,
+            },
+            "complementarity": {
+                "variance": "Taylor (sandwich for the model)",
+                "bootstrap": None
+                if boot is None
+                else {
+                    "delta_pp": _num(boot.estimate),
+                    "se": _num(boot.se),
+                    "ci_low": _num(boot.ci_low),
+                    "ci_high": _num(boot.ci_high),
+                    "p_greater": _num(boot.p_greater),
+                    "verdict": boot.verdict,
+                    "replicates": replicates.replicates,
+                },
+                "verdict": test.verdict,
+                "delta_pp": _num(test.estimate),
+                "se": _num(test.se),
+                "ci_low": _num(test.ci_low),
+                "ci_high": _num(test.ci_high),
+                "p_greater": _num(test.p_greater),
+                "p_less": _num(test.p_less),
+                "cross_partial_pp": _num(comp.cross_partial.estimate)
+                if comp.cross_partial is not None
+                else None,
+                "sentence_nl": finding_sentence(comp, "nl"),
+                "sentence_en": finding_sentence(comp, "en"),
+            },
+        }
+        return {"estimates": rows, "summary": summary}
+
+    return analyse
+
+
+def summary_lines(build: Build) -> list[str]:
+    """A short summary of a build for the terminal."""
+    s = build.summary
+    participants = build.estimates.filter(indicator="participants", domain="").first()
+    lines = [
+        f"innomon: build {build.pk} of wave {build.wave.year}: {build.respondents} "
+        f"respondents, {build.estimates.count()} estimates, weighted to the "
+        f"{build.weighting.get('frame_year')} frame"
+    ]
+    if participants is not None and participants.estimate is not None:
+        lines.append(
+            f"  in ≥ 1 initiative: {participants.estimate:.1f} % of the region's SMEs "
+            f"(95 % CI {participants.ci_low:.1f}–{participants.ci_high:.1f}; "
+            f"{participants.sample_share:.1f} % of the respondents)"
+        )
+    t = s.get("trend", {})
+    if t.get("slope_pp_per_level") is not None:
+        lines.append(
+            f"  participation rises {t['slope_pp_per_level']:.1f} points per ladder "
+            f"level (p = {t['p_value']:.2g})"
+        )
+    lines.append("  " + s.get("complementarity", {}).get("sentence_en", ""))
+    return lines

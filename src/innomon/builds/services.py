@@ -1,0 +1,136 @@
+"""``innomon build YEAR``: weight the wave, estimate every indicator in every domain, run the
+typology, participation and complementarity analyses, and store it all as one build.
+
+Each build records what it was made from — the wave, a checksum of its responses, of the frame
+and of the configuration, and the innomon version — so that any published number can be traced
+back. Reports, passports and the dashboard read builds; they never recompute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+
+from innomon import __version__
+from innomon.registry.models import FrameCell
+from innomon.survey.models import Response, Wave
+from innomon.survey.services import wave_records
+
+from .models import Build, BuildEstimate
+from .weighting import frame_year, weight_wave
+
+
+def columns_of(records: Sequence[dict[str, Any]]) -> dict[str, np.ndarray]:
+    """Records as columns for ``innomon.stats``: numbers as float (NaN missing), everything
+    else — text, codes lists — as objects (None missing)."""
+    keys = sorted({k for r in records for k in r})
+    out: dict[str, np.ndarray] = {}
+    for k in keys:
+        values = [r.get(k) for r in records]
+        present = [v for v in values if v is not None]
+        if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+            out[k] = np.array([np.nan if v is None else float(v) for v in values])
+        else:
+            arr = np.empty(len(values), dtype=object)
+            arr[:] = values
+            out[k] = arr
+    return out
+
+
+def _sha(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def checksums(wave: Wave) -> dict[str, str]:
+    """Checksums of what a build of ``wave`` is made from."""
+    responses = list(
+        Response.objects.filter(wave=wave)
+        .order_by("firm__kvk")
+        .values_list("firm__kvk", "status", "answers")
+    )
+    year = frame_year(wave)
+    frame = list(
+        FrameCell.objects.filter(region=wave.region, year=year)
+        .order_by("unit_code", "sbi_section", "size_class")
+        .values_list("unit_code", "sbi_section", "size_class", "count")
+    )
+    config_files = [resources.files("innomon").joinpath("monitor.yaml").read_text("utf-8")]
+    data_dir = resources.files("innomon.analysis").joinpath("data")
+    if data_dir.is_dir():
+        config_files += [
+            p.read_text("utf-8")
+            for p in sorted(data_dir.iterdir(), key=lambda p: p.name)
+            if p.name.endswith(".yaml")
+        ]
+    return {"data": _sha(responses), "frame": _sha(frame), "config": _sha(config_files)}
+
+
+def store_estimates(build: Build, rows: Sequence[dict[str, Any]]) -> int:
+    """Store result rows (indicator, domain names, domain values, estimate, se, ci_low, ci_high,
+    n, suppressed[, sample_share])."""
+
+    def clean(x: Any) -> float | None:
+        return None if x is None or (isinstance(x, float) and not np.isfinite(x)) else float(x)
+
+    objs = [
+        BuildEstimate(
+            build=build,
+            indicator=r["indicator"],
+            domain="*".join(r.get("domain", ())),
+            domain_value="*".join(str(v) for v in r.get("values", ())),
+            estimate=clean(r["estimate"]),
+            se=clean(r["se"]),
+            ci_low=clean(r["ci_low"]),
+            ci_high=clean(r["ci_high"]),
+            n=int(r["n"]),
+            suppressed=bool(r["suppressed"]),
+            sample_share=clean(r.get("sample_share")),
+        )
+        for r in rows
+    ]
+    BuildEstimate.objects.bulk_create(objs, batch_size=2000)
+    return len(objs)
+
+
+@transaction.atomic
+def build_wave(
+    wave: Wave,
+    analyse: Callable[..., dict],
+    on_step: Callable[[str], None] = lambda s: None,
+    replicates: int = 500,
+    seed: int = 0,
+) -> Build:
+    """Weight ``wave`` (and ``replicates`` bootstrap replicates of that weighting, for the
+    models), run ``analyse(data, design, records, replicate_design)`` — which returns
+    ``{"estimates": rows, "summary": {...}}`` — and store the build."""
+    on_step("records")
+    records = wave_records(wave)
+    data = columns_of(records)
+    on_step("weights")
+    weighted = weight_wave(wave, data, replicates=replicates, seed=seed)
+    on_step("analyses")
+    result = analyse(data, weighted.design, records, weighted.replicates)
+    sums = checksums(wave)
+    build = Build.objects.create(
+        wave=wave,
+        innomon_version=__version__,
+        data_sha256=sums["data"],
+        frame_sha256=sums["frame"],
+        config_sha256=sums["config"],
+        respondents=len(records),
+        weighting=weighted.report,
+        summary=result.get("summary", {}),
+    )
+    on_step("store")
+    store_estimates(build, result.get("estimates", []))
+    return build
+
+
+def latest_build(wave: Wave) -> Build | None:
+    return Build.objects.filter(wave=wave).order_by("-created_at", "-pk").first()
