@@ -147,6 +147,12 @@ NL = {
     "unweighted share of respondents": "ongewogen aandeel van de respondenten",
     "build estimate": "schatting",
     "build estimates": "schattingen",
+    "ladder level": "niveau innovatieladder",
+    "top innovator": "topinnovator",
+    "frugal super-innovator": "zuinige superinnovator",
+    "micro-veteran": "microbejaarde",
+    "firm class": "bedrijfsklasse",
+    "firm classes": "bedrijfsklassen",
     "Why the monitor team should check this response, e.g. how its firm was matched.": "Waarom het monitorteam deze response moet nakijken, bijvoorbeeld hoe het bedrijf is gekoppeld.",
 }
 NL_PLURAL = {

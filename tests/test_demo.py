@@ -233,6 +233,7 @@ def test_build_2017_reproduces_the_published_findings(demo):
     from innomon.builds.models import BuildEstimate
     from innomon.builds.services import build_wave
 
+    build_wave(Wave.objects.get(year=2016), make_analyse(2016), replicates=20)
     wave = Wave.objects.get(year=2017)
     made = build_wave(wave, make_analyse(2017), replicates=50)
     part = BuildEstimate.objects.get(build=made, indicator="participants", domain="")
@@ -256,6 +257,13 @@ def test_build_2017_reproduces_the_published_findings(demo):
     assert provinces.count() == 3
     crosses = BuildEstimate.objects.filter(build=made, domain="province*size_class")
     assert crosses.exists()
+    # every firm's classes are stored; trends since 2016, with the panel's ladder moves
+    assert made.firm_classes.count() == 624
+    assert made.firm_classes.filter(top=True).count() > 30
+    trends = made.summary["trends"]
+    assert trends["previous_year"] == 2016
+    assert trends["transitions"]["panel_firms"] > 150  # 205 firms answered both waves
+    assert any(c["indicator"] == "participants" for c in trends["changes"])
     text = export_results(made, "participants", "province", "csv")
     header = text.splitlines()[0]
     assert header == "indicator,province,estimate,se,ci_low,ci_high,n,suppressed"

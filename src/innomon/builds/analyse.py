@@ -10,10 +10,12 @@ from typing import Any
 import numpy as np
 
 from innomon.analysis.complementarity import (
+    ComplementarityError,
     complementarity,
     finding_sentence,
     supermodularity_test,
 )
+from innomon.analysis.glm import GlmError
 from innomon.analysis.indicators import DOMAINS, DeriveSettings, derive, estimate_indicators
 from innomon.analysis.participation import (
     participation_by_level,
@@ -49,6 +51,64 @@ def _row(indicator: str, domain: Sequence[tuple[str, str]], est: Any, **extra: A
     }
 
 
+def _complementarity(data: dict, design: Any, replicates: Any, rule: Any, rows: list) -> dict:
+    """The complementarity analysis for the build's summary (and its 2×2 table as rows); when
+    it cannot be estimated — e.g. a strategy without respondents — the summary says why."""
+    try:
+        # Taylor (sandwich) standard errors for the table, the test and the model; the test is
+        # repeated on the bootstrap replicates (a model refit per replicate can meet separation
+        # in the small collaborate-only cell)
+        comp = complementarity(
+            data,
+            design,
+            "investor",
+            "participant",
+            "ntm_turnover_pct",
+            "top_innovator",
+            controls=CONTROLS,
+            disclosure=rule,
+        )
+        boot = None
+        if replicates is not None:
+            boot = supermodularity_test(
+                data, replicates, "investor", "participant", "ntm_turnover_pct", "top_innovator"
+            ).outcome
+    except (ComplementarityError, GlmError) as exc:
+        return {"error": str(exc)}
+    for cell in comp.table:
+        rows.append(
+            _row("strategy_ntm_turnover_share", (("strategy", cell.strategy),), cell.outcome)
+        )
+        rows.append(_row("strategy_top_innovators", (("strategy", cell.strategy),), cell.top))
+    test = comp.test.outcome
+    return {
+        "variance": "Taylor (sandwich for the model)",
+        "bootstrap": None
+        if boot is None
+        else {
+            "delta_pp": _num(boot.estimate),
+            "se": _num(boot.se),
+            "ci_low": _num(boot.ci_low),
+            "ci_high": _num(boot.ci_high),
+            "p_greater": _num(boot.p_greater),
+            "verdict": boot.verdict,
+            "replicates": replicates.replicates,
+        },
+        "verdict": test.verdict,
+        "delta_pp": _num(test.estimate),
+        "se": _num(test.se),
+        "ci_low": _num(test.ci_low),
+        "ci_high": _num(test.ci_high),
+        "p_greater": _num(test.p_greater),
+        "p_less": _num(test.p_less),
+        "cross_partial_pp": _num(comp.cross_partial.estimate)
+        if comp.cross_partial is not None
+        else None,
+        "sentence_nl": finding_sentence(comp, "nl"),
+        "sentence_en": finding_sentence(comp, "en"),
+    }
+
+
 def make_analyse(year: int):
     """The analyses of wave ``year``, as the function ``build_wave`` runs."""
 
@@ -77,29 +137,7 @@ def make_analyse(year: int):
         trend = trend_test(data, design)
         alone = top_without_collaboration(data, design, disclosure=rule)
         rows.append(_row("top_innovators_without_collaboration", (), alone))
-        # Taylor (sandwich) standard errors for the table, the test and the model; the
-        # supermodularity test is repeated on the bootstrap replicates below. (A model refit per
-        # replicate can meet separation in the small collaborate-only cell.)
-        comp = complementarity(
-            data,
-            design,
-            "investor",
-            "participant",
-            "ntm_turnover_pct",
-            "top_innovator",
-            controls=CONTROLS,
-            disclosure=rule,
-        )
-        for cell in comp.table:
-            rows.append(
-                _row("strategy_ntm_turnover_share", (("strategy", cell.strategy),), cell.outcome)
-            )
-        test = comp.test.outcome
-        boot = None
-        if replicates is not None:
-            boot = supermodularity_test(
-                data, replicates, "investor", "participant", "ntm_turnover_pct", "top_innovator"
-            ).outcome
+        comp_summary = _complementarity(data, design, replicates, rule, rows)
         levels = {}
         for c in classes:
             if c.level_id is not None:
@@ -118,34 +156,10 @@ def make_analyse(year: int):
                 "ci_high": _num(alone.ci_high),
                 "n": alone.n,
             },
-            "complementarity": {
-                "variance": "Taylor (sandwich for the model)",
-                "bootstrap": None
-                if boot is None
-                else {
-                    "delta_pp": _num(boot.estimate),
-                    "se": _num(boot.se),
-                    "ci_low": _num(boot.ci_low),
-                    "ci_high": _num(boot.ci_high),
-                    "p_greater": _num(boot.p_greater),
-                    "verdict": boot.verdict,
-                    "replicates": replicates.replicates,
-                },
-                "verdict": test.verdict,
-                "delta_pp": _num(test.estimate),
-                "se": _num(test.se),
-                "ci_low": _num(test.ci_low),
-                "ci_high": _num(test.ci_high),
-                "p_greater": _num(test.p_greater),
-                "p_less": _num(test.p_less),
-                "cross_partial_pp": _num(comp.cross_partial.estimate)
-                if comp.cross_partial is not None
-                else None,
-                "sentence_nl": finding_sentence(comp, "nl"),
-                "sentence_en": finding_sentence(comp, "en"),
-            },
+            "complementarity": comp_summary,
         }
-        return {"estimates": rows, "summary": summary}
+        classes_by_kvk = [(r["kvk"], c) for r, c in zip(records, classes, strict=True)]
+        return {"estimates": rows, "summary": summary, "classes": classes_by_kvk}
 
     return analyse
 
@@ -171,5 +185,6 @@ def summary_lines(build: Build) -> list[str]:
             f"  participation rises {t['slope_pp_per_level']:.1f} points per ladder "
             f"level (p = {t['p_value']:.2g})"
         )
-    lines.append("  " + s.get("complementarity", {}).get("sentence_en", ""))
+    comp = s.get("complementarity", {})
+    lines.append("  " + (comp.get("sentence_en") or f"complementarity: {comp.get('error')}"))
     return lines

@@ -59,3 +59,26 @@ class BuildEstimate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.domain}={self.domain_value}"
+
+
+class FirmClass(models.Model):
+    """A firm's classes in a build of its wave: the ladder level and the typology flags
+    (None: could not be decided from its answers)."""
+
+    build = models.ForeignKey(Build, on_delete=models.CASCADE, related_name="firm_classes")
+    firm = models.ForeignKey("registry.Firm", on_delete=models.CASCADE, related_name="classes")
+    level = models.SmallIntegerField(_("ladder level"), null=True)
+    level_id = models.CharField(_("ladder level"), max_length=40, blank=True)
+    top = models.BooleanField(_("top innovator"), null=True)
+    frugal = models.BooleanField(_("frugal super-innovator"), null=True)
+    micro_veteran = models.BooleanField(_("micro-veteran"), null=True)
+
+    class Meta:
+        verbose_name = _("firm class")
+        verbose_name_plural = _("firm classes")
+        constraints = [
+            models.UniqueConstraint(fields=["build", "firm"], name="firm_class_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm_id}: {self.level_id}"

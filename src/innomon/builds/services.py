@@ -18,11 +18,12 @@ import numpy as np
 from django.db import transaction
 
 from innomon import __version__
-from innomon.registry.models import FrameCell
+from innomon.analysis.trends import changes, transitions
+from innomon.registry.models import Firm, FrameCell
 from innomon.survey.models import Response, Wave
 from innomon.survey.services import wave_records
 
-from .models import Build, BuildEstimate
+from .models import Build, BuildEstimate, FirmClass
 from .weighting import frame_year, weight_wave
 
 
@@ -129,7 +130,62 @@ def build_wave(
     )
     on_step("store")
     store_estimates(build, result.get("estimates", []))
+    store_classes(build, result.get("classes", []))
+    build.summary = {**build.summary, "trends": trends_since_previous(build)}
+    build.save(update_fields=["summary"])
     return build
+
+
+def store_classes(build: Build, classes: Sequence[tuple[str, Any]]) -> int:
+    """Store each firm's typology classes of this build."""
+    ids = dict(Firm.objects.filter(responses__wave=build.wave).values_list("kvk", "id"))
+    objs = [
+        FirmClass(
+            build=build,
+            firm_id=ids[kvk],
+            level=c.level,
+            level_id=c.level_id or "",
+            top=c.top,
+            frugal=c.frugal,
+            micro_veteran=c.micro_veteran,
+        )
+        for kvk, c in classes
+        if kvk in ids
+    ]
+    FirmClass.objects.bulk_create(objs, batch_size=2000)
+    return len(objs)
+
+
+def trends_since_previous(build: Build) -> dict[str, Any]:
+    """Changes of the region's estimates since the latest build of the previous wave (with a
+    conservative design-based test), and the panel firms' moves on the ladder."""
+    previous_wave = (
+        Wave.objects.filter(region=build.wave.region, year__lt=build.wave.year)
+        .order_by("-year")
+        .first()
+    )
+    before = latest_build(previous_wave) if previous_wave else None
+    if before is None:
+        return {}
+    fields = ("indicator", "domain", "domain_value", "estimate", "se", "suppressed")
+    rows_before = list(before.estimates.filter(domain="").values(*fields))
+    rows_after = list(build.estimates.filter(domain="").values(*fields))
+    found = changes(rows_before, rows_after)
+    levels_before = dict(before.firm_classes.values_list("firm__kvk", "level"))
+    levels_after = dict(build.firm_classes.values_list("firm__kvk", "level"))
+    moves = transitions(levels_before, levels_after, [0, 1, 2, 3])
+    return {
+        "previous_year": previous_wave.year,
+        "previous_build": before.pk,
+        "changes": [c.__dict__ for c in found],
+        "transitions": {
+            "levels": list(moves.levels),
+            "counts": moves.counts.tolist(),
+            "panel_firms": moves.panel_firms,
+            "moved_up": moves.moved_up,
+            "moved_down": moves.moved_down,
+        },
+    }
 
 
 def latest_build(wave: Wave) -> Build | None:
