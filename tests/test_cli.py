@@ -96,7 +96,7 @@ def test_demo_no_serve_builds_every_report_from_an_empty_home(tmp_path):
             "suppressed",
         }
         assert_one_line_error(
-            innomon("results", "2016", home=home, env=db), "wave 2016 has no build yet"
+            innomon("results", "2030", home=home, env=db), "wave 2030 has no build yet"
         )
         assert_one_line_error(
             innomon("results", "2017", "--indicator", "nope", home=home, env=db),

@@ -174,6 +174,10 @@ def test_reports_for_every_wave_say_synthetic_and_show_the_database_figures(demo
         assert f"{share:.1f}".replace(".", ",") + "%" in nl
         assert f"{share:.1f}%" in en
         assert "ongewogen steekproefaandeel" in nl
+        # the build's weighted estimate beside it, with the complementarity finding
+        assert 'data-figure="weighted_in_initiative"' in nl
+        assert "Estimates for the region's SMEs" in en
+        assert 'data-figure="complementarity"' in en
 
 
 @pytest.mark.django_db

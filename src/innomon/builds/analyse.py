@@ -21,6 +21,7 @@ from innomon.analysis.participation import (
     participation_by_level,
     top_without_collaboration,
     trend_test,
+    types_by_level,
 )
 from innomon.analysis.typology import class_columns, classify
 from innomon.catalogue import load_indicators, load_typology
@@ -134,6 +135,9 @@ def make_analyse(year: int):
             rows.append(_row(e.indicator, e.domain, e, sample_share=share))
         for e in participation_by_level(data, design, disclosure=rule):
             rows.append(_row("participation_by_level", e.domain, e))
+        for e in types_by_level(data, design, disclosure=rule):
+            if e.domain:  # the region-wide shares are indicators of the catalogue already
+                rows.append(_row(f"{e.indicator}_by_level", e.domain, e))
         trend = trend_test(data, design)
         alone = top_without_collaboration(data, design, disclosure=rule)
         rows.append(_row("top_innovators_without_collaboration", (), alone))

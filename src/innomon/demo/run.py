@@ -24,7 +24,7 @@ from .qualtrics import write_export
 DEMO_SOURCE = "demo (synthetic)"
 
 # The demo's steps, in order; the CLI shows them as a progress bar.
-STEPS = ("generate", "region", "initiatives", "firms", "frame", "waves", "reports")
+STEPS = ("generate", "region", "initiatives", "firms", "frame", "waves", "builds", "reports")
 
 
 def read_data(name: str) -> Any:
@@ -125,5 +125,12 @@ def run(on_step: Callable[[str], None] = lambda step: None) -> list[Path]:
     else:
         for step in ("initiatives", "firms", "frame", "waves"):
             on_step(step)
+    on_step("builds")
+    from innomon.builds.analyse import make_analyse
+    from innomon.builds.services import build_wave, latest_build
+
+    for wave in Wave.objects.filter(region=region).order_by("year"):
+        if latest_build(wave) is None:
+            build_wave(wave, make_analyse(wave.year))
     on_step("reports")
     return build_reports(region, config.out_dir())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -54,7 +55,29 @@ def report_filename(lang: str) -> str:
     return "report.html" if lang == settings.LANGUAGE_CODE else f"report.{lang}.html"
 
 
+def weighted_figures(wave: Wave) -> dict[str, Any] | None:
+    """The latest build's region-wide estimates of the headline indicators (None: no build)."""
+    from innomon.builds.services import latest_build
+
+    build = latest_build(wave)
+    if build is None:
+        return None
+    rows = {
+        e.indicator: e
+        for e in build.estimates.filter(domain="", indicator__in=("participants", "top_innovators"))
+    }
+    comp = build.summary.get("complementarity", {})
+    return {
+        "build": build,
+        "participants": rows.get("participants"),
+        "top_innovators": rows.get("top_innovators"),
+        "finding_nl": comp.get("sentence_nl"),
+        "finding_en": comp.get("sentence_en"),
+    }
+
+
 def render_report(wave: Wave, headline: Headline, facts: WaveFacts, lang: str) -> str:
+    weighted = weighted_figures(wave)
     with translation.override(lang):
         return render_to_string(
             "publish/report.html",
@@ -69,6 +92,8 @@ def render_report(wave: Wave, headline: Headline, facts: WaveFacts, lang: str) -
                     (code, name, report_filename(code)) for code, name in settings.LANGUAGES
                 ],
                 "synthetic": wave.is_synthetic,
+                "weighted": weighted,
+                "finding": (weighted or {}).get("finding_en" if lang == "en" else "finding_nl"),
                 "version": __version__,
                 "min_publish_n": config.monitor_settings().min_publish_n,
             },

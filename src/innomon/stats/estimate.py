@@ -335,7 +335,7 @@ def _crit(level: float, df: np.ndarray) -> np.ndarray:
 
 def _logit_ci(p: np.ndarray, se: np.ndarray, crit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """R's ``svyciprop(method = "logit")``: a Wald interval for logit(p), transformed back."""
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         inner = (p > 0) & (p < 1)
         lp = np.log(p / (1 - p))
         half = crit * se / (p * (1 - p))
