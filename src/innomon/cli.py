@@ -54,6 +54,27 @@ def _migrate() -> None:
     store_region(load_region(region_code()))
 
 
+def _ready() -> None:
+    """Make INNOMON_HOME, set up Django and bring the database up to date (every command that
+    uses the database starts so)."""
+    from innomon.config import ensure_home
+
+    ensure_home()
+    _setup_django()
+    _migrate()
+
+
+def _wave(year: int, missing: str) -> Any:
+    """Wave ``year`` of the configured region; a one-line failure ``missing`` if there is none."""
+    from innomon.config import region_code
+    from innomon.survey.models import Wave
+
+    wave = Wave.objects.filter(region__code=region_code(), year=year).first()
+    if wave is None:
+        raise Failure(missing)
+    return wave
+
+
 def _friendly(exc: BaseException) -> str | None:
     """The one-line message for an expected kind of failure, or None for a bug."""
     from innomon.config import ConfigError
@@ -138,11 +159,8 @@ def migrate() -> None:
     """Create or update the database tables."""
 
     def run() -> None:
-        from innomon.config import ensure_home
 
-        ensure_home()
-        _setup_django()
-        _migrate()
+        _ready()
         click.echo("innomon: database is up to date")
 
     _guarded(run)
@@ -223,11 +241,8 @@ def createuser(username: str, email: str) -> None:
     """Create a back-office account (asks for the password; or set INNOMON_PASSWORD)."""
 
     def run() -> None:
-        from innomon.config import ensure_home
 
-        ensure_home()
-        _setup_django()
-        _migrate()
+        _ready()
         from django.contrib.auth import get_user_model
         from django.contrib.auth.password_validation import validate_password
         from django.core.exceptions import ValidationError
@@ -258,11 +273,8 @@ def import_firms(path: Path) -> None:
     """
 
     def run() -> None:
-        from innomon.config import ensure_home
 
-        ensure_home()
-        _setup_django()
-        _migrate()
+        _ready()
         from innomon.intake.tables import read_csv
         from innomon.registry.services import FIRM_FIELDS, register_firms
 
@@ -293,19 +305,14 @@ def import_(year: int, path: Path, mapping_path: Path | None, source: str | None
     in out/<region>/<year>/import-report.html and .csv. Exit code 3: rows were quarantined."""
 
     def run() -> int:
-        from innomon.config import ensure_home, out_dir, region_code
+        from innomon.config import out_dir
 
-        ensure_home()
-        _setup_django()
-        _migrate()
+        _ready()
         from innomon.intake.importer import QUARANTINED_EXIT, import_wave, registry_instrument
-        from innomon.survey.models import Wave
 
-        wave = Wave.objects.filter(region__code=region_code(), year=year).first()
-        if wave is None:
-            raise Failure(
-                f"there is no wave {year}; create it first with `innomon wave add {year}`"
-            )
+        wave = _wave(
+            year, f"there is no wave {year}; create it first with `innomon wave add {year}`"
+        )
         result = import_wave(
             wave, path, registry_instrument(), out_dir(), mapping_path=mapping_path, source=source
         )
@@ -338,18 +345,13 @@ def export(year: int, fmt: str) -> None:
     value labels, to out/<region>/<year>/wave-<year>.<format>."""
 
     def run() -> None:
-        from innomon.config import ensure_home, out_dir, region_code
+        from innomon.config import out_dir
 
-        ensure_home()
-        _setup_django()
-        _migrate()
+        _ready()
         from innomon.intake.export import export_wave
         from innomon.intake.importer import registry_instrument
-        from innomon.survey.models import Wave
 
-        wave = Wave.objects.filter(region__code=region_code(), year=year).first()
-        if wave is None:
-            raise Failure(f"there is no wave {year}; see `innomon panel` for the waves there are")
+        wave = _wave(year, f"there is no wave {year}; see `innomon panel` for the waves there are")
         path = export_wave(wave, registry_instrument(), fmt, out_dir())
         click.echo(f"innomon: wrote {path}")
 
@@ -383,11 +385,9 @@ def wave_add(year: int, invited: int, start: Any, end: Any, version: str | None)
     """Open wave YEAR."""
 
     def run() -> None:
-        from innomon.config import ensure_home, region_code
+        from innomon.config import region_code
 
-        ensure_home()
-        _setup_django()
-        _migrate()
+        _ready()
         from innomon.instrument import load_instrument
         from innomon.registry.models import Region
         from innomon.survey.services import create_wave
@@ -415,18 +415,13 @@ def build(year: int) -> None:
     def run() -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from innomon.config import ensure_home, region_code
-
-        ensure_home()
-        _setup_django()
-        _migrate()
+        _ready()
         from innomon.builds.analyse import make_analyse, summary_lines
         from innomon.builds.services import build_wave
-        from innomon.survey.models import Wave
 
-        wave = Wave.objects.filter(region__code=region_code(), year=year).first()
-        if wave is None:
-            raise Failure(f"there is no wave {year}; create it with `innomon wave add {year}`")
+        wave = _wave(
+            year, f"there is no wave {year}; create it first with `innomon wave add {year}`"
+        )
         steps = ("records", "weights", "analyses", "store")
         with Progress(
             TextColumn("{task.description:<12}"),
@@ -462,11 +457,9 @@ def results(year: int, indicator: str | None, by: str | None, fmt: str) -> None:
     ci_high, n, suppressed."""
 
     def run() -> None:
-        from innomon.config import ensure_home, region_code
+        from innomon.config import region_code
 
-        ensure_home()
-        _setup_django()
-        _migrate()
+        _ready()
         from innomon.builds.export import export_results
         from innomon.builds.services import latest_build
         from innomon.survey.models import Wave
@@ -503,11 +496,9 @@ def instrument_codebook(version: str | None, output: Path | None) -> None:
     with labels, relevance, since which wave — as Markdown and CSV."""
 
     def run() -> None:
-        from innomon.config import ensure_home, out_dir, region_code
+        from innomon.config import out_dir, region_code
 
-        ensure_home()
-        _setup_django()
-        _migrate()
+        _ready()
         from innomon.instrument import write_codebook
         from innomon.intake.importer import registry_instrument
 
@@ -535,11 +526,9 @@ def frame_import(year: int, path: Path) -> None:
     size_class, count) or a CBS StatLine export with labels."""
 
     def run() -> None:
-        from innomon.config import ensure_home, region_code
+        from innomon.config import region_code
 
-        ensure_home()
-        _setup_django()
-        _migrate()
+        _ready()
         from innomon.intake.registers import import_frame
         from innomon.registry.models import Region
 
@@ -561,11 +550,8 @@ def initiatives_import(path: Path) -> None:
     partners, website, real, source) — all rows, or none."""
 
     def run() -> None:
-        from innomon.config import ensure_home
 
-        ensure_home()
-        _setup_django()
-        _migrate()
+        _ready()
         from innomon.intake.registers import import_initiatives
 
         added = import_initiatives(path)
@@ -580,11 +566,9 @@ def panel() -> None:
     and how many firms answered in 1, 2, 3 … waves."""
 
     def run() -> None:
-        from innomon.config import ensure_home, region_code
+        from innomon.config import region_code
 
-        ensure_home()
-        _setup_django()
-        _migrate()
+        _ready()
         from innomon.registry.models import Region
         from innomon.survey.panel import firm_histories, panel_overlap
 
