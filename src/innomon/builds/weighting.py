@@ -15,20 +15,15 @@ from typing import Any
 
 import numpy as np
 
+from innomon.analysis.indicators import SBI_GROUPS
 from innomon.errors import InputError, Problem
 from innomon.registry.models import FrameCell
 from innomon.stats import bootstrap, make_design
 from innomon.stats.weighting import diagnostics, rake
 from innomon.survey.models import Wave
 
-SECTION_GROUPS = {
-    **dict.fromkeys("BCDE", "industry"),
-    "F": "construction",
-    **dict.fromkeys("GI", "trade_hospitality"),
-    **dict.fromkeys("HJ", "transport_ict"),
-    **dict.fromkeys("KLMN", "business_services"),
-    **dict.fromkeys("AOPQRSTU", "other"),
-}
+# the sector groups of the indicator domains: one definition (innomon.analysis.indicators)
+SECTION_GROUPS = {letter: g.code for g in SBI_GROUPS for letter in g.sections}
 
 
 @dataclass(frozen=True)
