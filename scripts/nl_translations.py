@@ -25,11 +25,7 @@ NL = {
     "Back office (monitor team)": "Beheer (monitorteam)",
     "Innovation monitor %(region)s %(year)s": "Innovatiemonitor %(region)s %(year)s",
     "Headline figures": "Kerncijfers",
-    "Unweighted sample shares: these describe the responding firms, not yet the whole SME "
-    "population of the region. Weighted estimates with confidence intervals replace them once "
-    "the statistics engine is in place.": "Ongewogen steekproefaandelen: deze beschrijven de responderende bedrijven, nog niet het "
-    "hele mkb van de regio. Gewogen schattingen met betrouwbaarheidsintervallen vervangen ze "
-    "zodra de statistische module er is.",
+    "Unweighted sample shares: these describe the responding firms, not the whole SME population of the region. When the wave has a build, the weighted estimates with their confidence intervals follow below.": "Ongewogen steekproefaandelen: deze beschrijven de responderende bedrijven, niet het hele mkb van de regio. Als de ronde een analyse heeft, volgen hieronder de gewogen schattingen met hun betrouwbaarheidsintervallen.",
     "Responding SMEs": "Responderende mkb-bedrijven",
     "of %(invited)s firms invited": "van %(invited)s uitgenodigde bedrijven",
     "Taking part in at least one collaboration initiative": "Neemt deel aan minstens één samenwerkingsinitiatief",

@@ -189,7 +189,7 @@ def test_running_the_demo_again_keeps_the_data_and_rebuilds_reports(demo):
 
 def _digest(data):
     blob = json.dumps(
-        [data.firms, [w.responses for w in data.waves], [w.participations for w in data.waves]],
+        [data.firms, [w.responses for w in data.waves]],
         default=str,
         sort_keys=True,
     )

@@ -1,7 +1,8 @@
 """The synthetic data-generating process of the demo monitor (seeded, deterministic).
 
-``generate`` returns plain records — firms, waves with their responses and participations, and the
-population frame — which ``innomon.demo.run`` loads through the same services as real data.
+``generate`` returns plain records — firms, waves with their responses (initiative participation
+is among the answers), and the population frame — which ``innomon.demo.run`` loads through the
+same services as real data.
 Every coefficient is in ``data/parameters.yaml``; see docs/methodology.md for the model.
 """
 
@@ -74,7 +75,6 @@ class WaveData:
     fieldwork_end: dt.date
     questionnaire_version: str
     responses: list[dict[str, Any]] = field(default_factory=list)
-    participations: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -420,7 +420,6 @@ def generate(region: Region, initiatives: list[dict], params: dict) -> DemoData:
                     initiatives,
                     muni_province,
                 ):
-                    wave.participations.append({"kvk": firms[i]["kvk"], "initiative": name})
                     list_name, code = codes[name]
                     question = "initiatives_" + list_name.removeprefix("initiative_")
                     rec.setdefault(question, []).append(code)

@@ -17,7 +17,6 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -680,10 +679,3 @@ def write_report(wave: Wave, batch: ImportBatch, out_dir: Path) -> tuple[Path, P
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(html_path)
     return html_path, csv_path
-
-
-def summarise(result: ImportResult) -> Sequence[str]:
-    return (
-        f"{result.rows} rows: {result.stored} stored, {result.unchanged} unchanged, "
-        f"{result.quarantined} quarantined, {result.resolved} earlier quarantined rows resolved",
-    )

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 
 from innomon.errors import InputError, Problem
-from innomon.registry.models import Firm, Initiative, Region
+from innomon.registry.models import Firm, Region
 
 from .models import Participation, Response, Wave
 
@@ -123,41 +123,6 @@ def record_responses(wave: Wave, records: Iterable[Mapping[str, Any]], source: s
                 )
             ]
         ) from exc
-    return len(rows)
-
-
-def record_participations(wave: Wave, records: Iterable[Mapping[str, Any]], source: str) -> int:
-    """Store ``(kvk, initiative)`` participations of ``wave``; all or nothing."""
-    firms = dict(Firm.objects.values_list("kvk", "id"))
-    initiatives = dict(Initiative.objects.values_list("name", "id"))
-    problems: list[Problem] = []
-    rows: list[Participation] = []
-    seen: set[tuple[int, int]] = set()
-    for row, rec in enumerate(records, start=1):
-        firm_id = firms.get(str(rec.get("kvk", "")))
-        init_id = initiatives.get(rec.get("initiative"))
-        if firm_id is None:
-            problems.append(
-                Problem(source, row, "kvk", f"firm {rec.get('kvk')!r} is not registered")
-            )
-        elif init_id is None:
-            problems.append(
-                Problem(
-                    source,
-                    row,
-                    "initiative",
-                    f"initiative {rec.get('initiative')!r} is not registered",
-                )
-            )
-        elif (firm_id, init_id) in seen:
-            problems.append(Problem(source, row, None, "this participation appears twice"))
-        else:
-            seen.add((firm_id, init_id))
-            rows.append(Participation(wave=wave, firm_id=firm_id, initiative_id=init_id))
-    if problems:
-        raise InputError(problems)
-    with transaction.atomic():
-        Participation.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
 
