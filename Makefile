@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint messages lock clean
+.PHONY: demo test lint messages lock clean tools
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -21,12 +21,16 @@ demo: $(STAMP)
 	$(BIN)/innomon demo
 
 ## make test: lint, format check, layer contracts, tests on SQLite (and on PostgreSQL if DATABASE_URL is set)
-test: $(STAMP) lint
+test: $(STAMP) lint tools
 	env -u DATABASE_URL INNOMON_HOME=$$(mktemp -d) $(BIN)/python -m pytest
 	@if [ -n "$$DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($${DATABASE_URL%%\?*})"; \
 	  INNOMON_HOME=$$(mktemp -d) $(BIN)/python -m pytest; \
 	fi
+
+## tools: Debian's Chromium and poppler-utils for the browser and PDF tests (installed when missing)
+tools:
+	bash scripts/ensure-test-tools.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,5 +1,5 @@
-"""Fill the Dutch catalogue from this table (run after `makemessages`), then compile both
-catalogues with polib, so that no gettext binaries are needed on a user's machine."""
+"""Fill the Dutch catalogue from this table and those in scripts/nl/ (run after `makemessages`),
+then compile both catalogues with polib, so that no gettext binaries are needed on a user's machine."""
 
 from __future__ import annotations
 
@@ -169,12 +169,25 @@ NL_PLURAL = {
 }
 
 
+def _parts() -> None:
+    """Merge the tables of scripts/nl/*.py (one per area of the tree: NL and NL_PLURAL)."""
+    import importlib.util
+
+    for path in sorted((Path(__file__).resolve().parent / "nl").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"nl_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        NL.update(getattr(module, "NL", {}))
+        NL_PLURAL.update(getattr(module, "NL_PLURAL", {}))
+
+
 def fill() -> list[str]:
     """Fill the Dutch .po from the table; returns the msgids that have no translation."""
     po = polib.pofile(str(LOCALE / "nl" / "LC_MESSAGES" / "django.po"))
     po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
     po.metadata["Language"] = "nl"
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    _parts()
     missing = []
     for entry in po:
         if entry.msgid_plural:

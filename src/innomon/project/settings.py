@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "innomon.intake",
     "innomon.builds",
     "innomon.publish",
+    "innomon.passports",
+    "innomon.questionnaire",
     "innomon.dashboard",
 ]
 
