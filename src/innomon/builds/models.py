@@ -63,7 +63,7 @@ class BuildEstimate(models.Model):
 
 class FirmClass(models.Model):
     """A firm's classes in a build of its wave: the ladder level and the typology flags
-    (None: could not be decided from its answers)."""
+    (None: could not be decided from its answers), and its weight in the build."""
 
     build = models.ForeignKey(Build, on_delete=models.CASCADE, related_name="firm_classes")
     firm = models.ForeignKey("registry.Firm", on_delete=models.CASCADE, related_name="classes")
@@ -72,6 +72,8 @@ class FirmClass(models.Model):
     top = models.BooleanField(_("top innovator"), null=True)
     frugal = models.BooleanField(_("frugal super-innovator"), null=True)
     micro_veteran = models.BooleanField(_("micro-veteran"), null=True)
+    # the firm's raked weight in this build (None in builds made before weights were stored)
+    weight = models.FloatField(_("weight"), null=True)
 
     class Meta:
         verbose_name = _("firm class")

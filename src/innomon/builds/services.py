@@ -130,14 +130,19 @@ def build_wave(
     )
     on_step("store")
     store_estimates(build, result.get("estimates", []))
-    store_classes(build, result.get("classes", []))
+    weights = dict(zip((r["kvk"] for r in records), weighted.design.weights, strict=True))
+    store_classes(build, result.get("classes", []), weights)
     build.summary = {**build.summary, "trends": trends_since_previous(build)}
     build.save(update_fields=["summary"])
     return build
 
 
-def store_classes(build: Build, classes: Sequence[tuple[str, Any]]) -> int:
-    """Store each firm's typology classes of this build."""
+def store_classes(
+    build: Build, classes: Sequence[tuple[str, Any]], weights: dict[str, float] | None = None
+) -> int:
+    """Store each firm's typology classes of this build, with its weight (``weights`` by KvK
+    number; the passports' percentiles use them)."""
+    weights = weights or {}
     ids = dict(Firm.objects.filter(responses__wave=build.wave).values_list("kvk", "id"))
     objs = [
         FirmClass(
@@ -148,6 +153,7 @@ def store_classes(build: Build, classes: Sequence[tuple[str, Any]]) -> int:
             top=c.top,
             frugal=c.frugal,
             micro_veteran=c.micro_veteran,
+            weight=None if weights.get(kvk) is None else float(weights[kvk]),
         )
         for kvk, c in classes
         if kvk in ids
