@@ -250,7 +250,14 @@ def test_build_2017_reproduces_the_published_findings(demo):
     assert trend["p_value"] < 0.01
     comp = made.summary["complementarity"]
     assert comp["verdict"] == "complements"
-    assert comp["bootstrap"]["verdict"] == "complements"
+    assert comp["variance"] == "bootstrap (50 replicates)"
+    # the model with every control, its SEs from the replicates: the cross-partial agrees
+    model = comp["model"]
+    assert model["error"] is None, model["error"]
+    assert model["controls"] == ["size_class", "sbi_group", "age_class", "province"]
+    assert any(name.startswith("age_class[") for name in model["coefficients"])
+    assert model["replicates_failed"] <= 0.05 * 50
+    assert comp["cross_partial_ci"][0] > 0
     assert "complementair" in comp["sentence_nl"]
     assert made.data_sha256
     assert made.frame_sha256

@@ -18,6 +18,7 @@ from innomon.analysis.complementarity import (
     ComplementarityError,
     complementarity,
     finding_sentence,
+    pool_sparse_levels,
     strategy_table,
     supermodularity_test,
 )
@@ -435,3 +436,85 @@ def test_timing_of_500_bootstrap_replicates_on_600_firms():
         f"\n500 bootstrap replicates, 600 firms, {len(result.model.names)} coefficients: "
         f"complementarity {elapsed:.2f} s (fractional logit refits {glm:.2f} s)"
     )
+
+
+def test_replicates_whose_refit_fails_are_left_out_and_counted():
+    # a sector of five firms, one without new-to-market sales: a bootstrap replicate that
+    # draws none of them leaves its dummy without weight, one that draws only the firm at 0 %
+    # separates; neither can be refitted, and the variance uses the other replicates
+    data, design = firms(600, 0.1, 21)
+    rare = np.flatnonzero(data["sector"] == "trade")[:5]
+    data["sector"] = np.where(data["sector"] == "trade", "services", data["sector"])
+    data["sector"][rare] = "mining"
+    data["ntm"][rare[3]] = 0.0
+    rep = bootstrap(design, 400, seed=8)
+    drawn = rep.factors[rep.unit[rare]] > 0
+    empty = ~drawn.any(axis=0)
+    separated = ~empty & ~(drawn & (data["ntm"][rare] > 0)[:, None]).any(axis=0)
+    assert empty.sum() > 0
+    assert separated.sum() > 0
+    failing = empty | separated
+    assert failing.sum() <= 0.05 * rep.replicates
+    terms = ("invest", "collab", ("invest", "collab"))
+    fit = fractional_logit(data, rep, "ntm", terms, ["sector"], scale=100)
+    assert fit.replicates_failed == int(failing.sum())
+    assert np.isnan(fit.replicate_coef[failing]).all()
+    assert np.isfinite(fit.replicate_coef[~failing]).all()
+    # the variance is the mean square over the replicates that remain
+    kept = fit.replicate_coef[~failing]
+    dev = kept - kept.mean(axis=0)
+    expected = rep.scale * rep.replicates / kept.shape[0] * (dev * dev).sum(axis=0)
+    np.testing.assert_allclose(fit.se**2, expected, rtol=1e-10)
+    acp = average_cross_partial(fit, data, rep, "invest", "collab")
+    assert np.isfinite(acp.se)
+    assert acp.se > 0
+    with pytest.raises(
+        GlmError,
+        match=rf"{int(failing.sum())} of 400 replicate refits failed, "
+        r"most often on column 'sector\[mining\]'",
+    ):
+        fractional_logit(data, rep, "ntm", terms, ["sector"], scale=100, max_failed=0.0)
+
+
+def test_sparse_control_levels_are_merged_into_the_largest():
+    labels = np.array(["a"] * 30 + ["b"] * 50 + ["c"] * 5 + ["d"] * 19 + [None], object)
+    pooled, merged = pool_sparse_levels(labels, 20)
+    assert merged == {"c": "b", "d": "b"}
+    assert (pooled[:30] == "a").all()
+    assert (pooled[30:104] == "b").all()
+    assert pooled[104] is None  # missing stays missing
+    same, none = pool_sparse_levels(labels, 5)  # 'c' has 5: kept
+    assert none == {}
+    assert list(same) == list(labels)
+
+
+def test_a_model_the_replicates_cannot_refit_is_reported_and_the_test_stands():
+    # collaborating without investing: 30 firms, one of them with new-to-market sales — in
+    # about a third of the bootstrap replicates that firm is not drawn and the cell separates
+    data, design = firms(1200, 0.1, 22)
+    only = np.flatnonzero((data["invest"] == 0) & (data["collab"] == 1))
+    data["collab"][only[30:]] = 0.0
+    data["ntm"][only[1:30]] = 0.0
+    data["top"][only[1:30]] = 0.0
+    data["ntm"][only[0]] = 20.0
+    rep = bootstrap(design, 200, seed=9)
+    with pytest.raises(GlmError, match="most often on column 'collab'"):
+        run(data, rep)
+    result = run(data, rep, model_optional=True)
+    assert result.model is None
+    assert result.cross_partial is None
+    assert "replicate refits failed" in result.model_error
+    assert result.test.method == "bootstrap"
+    assert np.isfinite(result.test.outcome.se)
+    assert "percentage points" in finding_sentence(result, "en")  # the finding is the test's
+    # with Taylor standard errors the same data fit (the full sample does not separate)
+    assert run(data, design, model_optional=True).model is not None
+
+
+def test_sparse_controls_are_pooled_before_the_model():
+    data, design = firms(600, 0.1, 23)
+    data["age"][:8] = "newborn"
+    result = run(data, bootstrap(design, 100, seed=3), min_level_n=20)
+    largest = max(("established", "old", "young"), key=lambda v: (data["age"] == v).sum())
+    assert result.pooled == {"age": {"newborn": largest}}
+    assert not any("newborn" in name for name in result.model.names)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -28,10 +28,12 @@ from scipy.special import ndtr, ndtri
 
 from innomon.stats import Design, DisclosureRule, Estimate, ReplicateDesign, estimate
 from innomon.stats.disclosure import flag
+from innomon.stats.labels import category_labels
 from innomon.stats.replicate import replicate_variance
 
 from .glm import (
     CrossPartial,
+    GlmError,
     GlmResult,
     average_cross_partial,
     design_covariance,
@@ -117,13 +119,20 @@ class SupermodularityResult:
 @dataclass(frozen=True)
 class ComplementarityResult:
     """Table, test, model and the model's average cross-partial; ``n_missing_strategy`` counts
-    respondents without a known investment or collaboration (in no cell)."""
+    respondents without a known investment or collaboration (in no cell).
+
+    The model is supplementary to the test: when it cannot be estimated (e.g. replicate refits
+    that separate because almost no firm of a strategy has new-to-market sales), ``model`` and
+    ``cross_partial`` are None and ``model_error`` says why; the table and the test stand.
+    ``pooled`` lists the control levels merged before fitting (control → {level: into})."""
 
     table: tuple[Cell, ...]
     test: SupermodularityResult
-    model: GlmResult
-    cross_partial: CrossPartial
+    model: GlmResult | None
+    cross_partial: CrossPartial | None
     n_missing_strategy: int
+    model_error: str | None = None
+    pooled: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -358,21 +367,55 @@ def complementarity(
     level: float = 0.95,
     alpha: float = 0.05,
     disclosure: DisclosureRule | None = None,
+    min_level_n: int = 0,
+    model_optional: bool = False,
 ) -> ComplementarityResult:
     """The table, the supermodularity test, and the fractional logit of outcome/100 on invest,
     collab, invest × collab and the ``controls`` (treatment dummies) with its average
-    cross-partial in percentage points."""
+    cross-partial in percentage points. Control levels with fewer than ``min_level_n``
+    respondents are merged first (``pool_sparse_levels``). With ``model_optional`` a model that
+    cannot be estimated is reported in ``model_error`` instead of raising ``GlmError``."""
     table = strategy_table(data, design, invest, collab, outcome, top, level, disclosure)
     test = supermodularity_test(
         data, design, invest, collab, outcome, top, level=level, alpha=alpha
     )
-    model = fractional_logit(
-        data, design, outcome, (invest, collab, (invest, collab)), controls, scale=100.0
-    )
-    cross = average_cross_partial(model, data, design, invest, collab, level)
     in_cells = sum(c.outcome.n + c.outcome.n_missing for c in table)
     n_missing = design.n - in_cells
-    return ComplementarityResult(tuple(table), test, model, cross, n_missing)
+    columns = dict(data)
+    pooled = {}
+    for name in controls:
+        columns[name], merged = pool_sparse_levels(data[name], min_level_n)
+        if merged:
+            pooled[name] = merged
+    try:
+        model = fractional_logit(
+            columns, design, outcome, (invest, collab, (invest, collab)), controls, scale=100.0
+        )
+        cross = average_cross_partial(model, columns, design, invest, collab, level)
+    except GlmError as exc:
+        if not model_optional:
+            raise
+        return ComplementarityResult(tuple(table), test, None, None, n_missing, str(exc), pooled)
+    return ComplementarityResult(tuple(table), test, model, cross, n_missing, None, pooled)
+
+
+def pool_sparse_levels(values: Any, min_n: int) -> tuple[np.ndarray, dict[str, str]]:
+    """A categorical control with every level of fewer than ``min_n`` respondents merged into
+    the most populous level (ties: the first in sorted order), and the merges made
+    ({level: into}). A level that small gives the model a coefficient that bootstrap
+    replicates leave without weight or separate; as a control it only needs to absorb the
+    group's mean, so merging it costs little. Missing values stay missing."""
+    labels = category_labels(np.asarray(values))
+    present = [str(v) for v in labels if v is not None]
+    counts: dict[str, int] = {}
+    for v in present:
+        counts[v] = counts.get(v, 0) + 1
+    small = sorted(v for v, k in counts.items() if k < min_n)
+    if not small or len(small) == len(counts):
+        return labels, {}
+    into = min((v for v in counts if v not in small), key=lambda v: (-counts[v], v))
+    out = np.array([into if v is not None and str(v) in small else v for v in labels], object)
+    return out, dict.fromkeys(small, into)
 
 
 # --- the finding in words -------------------------------------------------------------------

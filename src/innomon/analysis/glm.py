@@ -13,7 +13,10 @@ Standard errors, as R survey's ``svyglm``:
   when the design is calibrated).
 - Replicates (a ``ReplicateDesign``): the model is refitted with every replicate's weights (all
   replicates at once, Newton steps from the full-sample estimate) and the replicate estimates
-  are combined with the design's scale and rscales, as ``svrVar``.
+  are combined with the design's scale and rscales, as ``svrVar``. A replicate whose refit
+  fails (a column without weight, separation) is left out and counted, as
+  ``svrVar(na.rm = TRUE)``, with the scale multiplied by R / R_ok; more than 5 % failed
+  replicates is an error.
 
 Rows with a missing outcome, term or control are left out and counted (``n_missing``); their
 PSUs and strata still count in the variance (as a domain: R survey keeps the full design).
@@ -26,7 +29,7 @@ mean_i [μ(1,1) − μ(1,0) − μ(0,1) + μ(0,0)], with every other term of res
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 
 import numpy as np
@@ -64,8 +67,10 @@ class GlmResult:
 
     ``n`` rows were used, ``n_missing`` left out (a missing value, or a zero weight);
     ``iterations`` are the Newton steps of the full-sample fit. ``converged`` records that it
-    and every replicate refit met the tolerance — a fit that does not is a ``GlmError``, never
-    a result. ``method`` is ``taylor`` or the replicate kind."""
+    met the tolerance — a fit that does not is a ``GlmError``, never a result. ``method`` is
+    ``taylor`` or the replicate kind; ``replicates_failed`` counts the replicate refits that
+    could not be made and were left out of the variance (their rows of ``replicate_coef`` are
+    NaN)."""
 
     names: tuple[str, ...]
     coef: np.ndarray
@@ -82,6 +87,7 @@ class GlmResult:
     used: np.ndarray | None = field(default=None, repr=False)
     influence: np.ndarray | None = field(default=None, repr=False)
     replicate_coef: np.ndarray | None = field(default=None, repr=False)
+    replicates_failed: int = 0
 
     def confint(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
         """Normal (Wald) intervals of the coefficients."""
@@ -227,27 +233,40 @@ def _quasi_loglik(x: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray)
     return np.einsum("ir,ir->r", w, y[:, None] * eta - np.logaddexp(0.0, eta))
 
 
+def _solve(info: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Newton steps of every fit (R × p) and which information matrices are singular (R)."""
+    try:
+        return np.linalg.solve(info, score[:, :, None])[:, :, 0], np.zeros(len(info), bool)
+    except np.linalg.LinAlgError:
+        step = np.zeros_like(score)
+        singular = np.zeros(len(info), bool)
+        for r in range(len(info)):
+            try:
+                step[r] = np.linalg.solve(info[r], score[r])
+            except np.linalg.LinAlgError:
+                singular[r] = True
+        return step, singular
+
+
 def _irls(
     x: np.ndarray, y: np.ndarray, w: np.ndarray, beta0: np.ndarray, tol: float, max_iter: int
-) -> tuple[np.ndarray, int, np.ndarray]:
+) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
     """Newton–IRLS for R weight columns at once: ``w`` (n × R), ``beta0`` (R × p). Returns the
-    estimates (R × p), the iterations run and which fits converged (R)."""
+    estimates (R × p), the iterations run, which fits converged (R) and which met a singular
+    information matrix (R: fitted values reached 0 or 1, or a column lost all its weight)."""
     n, p = x.shape
     xx = (x[:, :, None] * x[:, None, :]).reshape(n, p * p)
     beta = beta0.copy()
     ll = _quasi_loglik(x, y, w, beta)
     done = np.zeros(beta.shape[0], dtype=bool)
+    broken = np.zeros(beta.shape[0], dtype=bool)
     for it in range(1, max_iter + 1):
         mu = expit(x @ beta.T)
         score = (w * (y[:, None] - mu)).T @ x
         info = ((w * mu * (1 - mu)).T @ xx).reshape(-1, p, p)
-        try:
-            step = np.linalg.solve(info, score[:, :, None])[:, :, 0]
-        except np.linalg.LinAlgError:
-            raise GlmError(
-                "the weighted information matrix is singular: fitted values reached 0 or 1 "
-                "(separation) or a column has no weight"
-            ) from None
+        step, singular = _solve(info, score)
+        broken |= singular
+        step[broken] = 0.0
         new = beta + step
         ll_new = _quasi_loglik(x, y, w, new)
         for _ in range(40):  # step halving where the quasi-likelihood fell
@@ -258,10 +277,10 @@ def _irls(
             new[worse] = beta[worse] + step[worse]
             ll_new[worse] = _quasi_loglik(x, y, w[:, worse], new[worse])
         beta, ll = new, ll_new
-        done = np.max(np.abs(step) / (np.abs(beta) + 1.0), axis=1) <= tol
-        if done.all():
-            return beta, it, done
-    return beta, max_iter, done
+        done = (np.max(np.abs(step) / (np.abs(beta) + 1.0), axis=1) <= tol) & ~broken
+        if (done | broken).all():
+            return beta, it, done, broken
+    return beta, max_iter, done, broken
 
 
 def design_covariance(
@@ -326,6 +345,7 @@ def fractional_logit(
     scale: float = 1.0,
     tol: float = 1e-8,
     max_iter: int = 50,
+    max_failed: float = 0.05,
 ) -> GlmResult:
     """Fit E[outcome/scale] = expit(β₀ + terms'β + dummies'γ) with survey weights.
 
@@ -334,7 +354,8 @@ def fractional_logit(
     the first dropped), named ``control[level]``. ``outcome / scale`` must lie in [0, 1]
     (``scale=100`` for a percentage). ``tol`` bounds the last Newton step relative to
     |β| + 1; ``max_iter`` caps the steps. SEs: Taylor sandwich for a ``Design``, refits per
-    replicate for a ``ReplicateDesign``."""
+    replicate for a ``ReplicateDesign`` — replicates whose refit fails are left out and
+    counted (``replicates_failed``), up to ``max_failed`` (a share of the replicates)."""
     if not scale > 0:
         raise GlmError(f"scale must be positive, not {scale}")
     n = design.n
@@ -369,14 +390,22 @@ def fractional_logit(
     m = float(np.clip(np.average(yu, weights=w), 1e-6, 1 - 1e-6))
     start = np.zeros((1, p))
     start[0, 0] = np.log(m / (1 - m))
-    beta, iterations, done = _irls(x, yu, w[:, None], start, tol, max_iter)
+    beta, iterations, done, broken = _irls(x, yu, w[:, None], start, tol, max_iter)
+    if broken[0]:
+        raise GlmError(
+            "the weighted information matrix is singular: fitted values reached 0 or 1 "
+            "(separation) or a column has no weight"
+        )
     if not done[0]:
         _not_converged(beta[0], start[0], names, max_iter)
     coef = beta[0]
     mu = expit(x @ coef)
+    failed = 0
     if isinstance(design, ReplicateDesign):
-        reps = _refit_replicates(x, yu, rows, coef, design, names, tol, max_iter)
-        vcov = _replicate_vcov(reps, coef, design)
+        reps = _refit_replicates(x, yu, rows, coef, design, names, tol, max_iter, max_failed)
+        ok = ~np.isnan(reps).any(axis=1)
+        failed = int((~ok).sum())
+        vcov = _replicate_vcov(reps[ok], coef, surviving_replicates(design, ok))
         influence = None
         method = design.kind
     else:
@@ -402,6 +431,21 @@ def fractional_logit(
         used,
         influence,
         reps,
+        failed,
+    )
+
+
+def surviving_replicates(rep: ReplicateDesign, ok: np.ndarray) -> ReplicateDesign:
+    """The replicate design restricted to the replicates in ``ok`` (R), its scale multiplied by
+    R / R_ok so that the variance stays the mean square over the replicates that remain."""
+    ok = np.asarray(ok, bool)
+    if ok.all():
+        return rep
+    return replace(
+        rep,
+        factors=rep.factors[:, ok],
+        rscales=rep.rscales[ok],
+        scale=rep.scale * ok.size / max(1, int(ok.sum())),
     )
 
 
@@ -423,28 +467,40 @@ def _refit_replicates(
     names: Sequence[str],
     tol: float,
     max_iter: int,
+    max_failed: float,
 ) -> np.ndarray:
-    """The coefficients of every replicate (R × p), Newton from the full-sample estimate."""
+    """The coefficients of every replicate (R × p), Newton from the full-sample estimate.
+
+    A replicate whose refit cannot be made — a column left without weight (all its PSUs
+    dropped), a singular information matrix or no convergence (separation in a small cell) —
+    gets a row of NaN; the variance then uses the replicates that remain (R survey's
+    ``svrVar(na.rm = TRUE)``). More than ``max_failed`` (a share of R) such replicates is an
+    error: the variance would rest on a selected set of replicates."""
     out = np.empty((rep.replicates, coef.size))
     nonzero = (x != 0).astype(float)
+    blame = np.zeros(coef.size, int)  # per column: failed replicates it is to blame for
     for r0, r1 in _replicate_blocks(rep, rows.size):
         wr = _replicate_weights(rep, rows, r0, r1)
-        empty = (wr.T @ nonzero) <= 0
-        if empty.any():
-            r, j = np.argwhere(empty)[0]
-            raise GlmError(
-                f"replicate {r0 + r + 1}: column '{names[j]}' has no respondent with weight "
-                "(its PSUs are all dropped); merge small levels or use another replicate design"
-            )
+        no_weight = (wr.T @ nonzero) <= 0
+        empty = no_weight.any(axis=1)
+        blame += np.bincount(no_weight[empty].argmax(axis=1), minlength=coef.size)
         start = np.repeat(coef[None, :], r1 - r0, axis=0)
-        beta, _it, done = _irls(x, y, wr, start, tol, max_iter)
-        if not done.all():
-            bad = np.flatnonzero(~done)
-            raise GlmError(
-                f"{bad.size} replicate fits did not converge in {max_iter} iterations (first: "
-                f"replicate {r0 + bad[0] + 1}); merge small levels of the controls"
-            )
+        beta = np.full_like(start, np.nan)
+        fit = ~empty
+        if fit.any():
+            b, _it, done, _broken = _irls(x, y, wr[:, fit], start[fit], tol, max_iter)
+            drift = np.abs(b[~done] - coef).argmax(axis=1)
+            blame += np.bincount(drift, minlength=coef.size)
+            b[~done] = np.nan
+            beta[fit] = b
         out[r0:r1] = beta
+    failed = int(np.isnan(out).any(axis=1).sum())
+    if failed > max_failed * rep.replicates:
+        raise GlmError(
+            f"{failed} of {rep.replicates} replicate refits failed, most often on column "
+            f"'{names[int(blame.argmax())]}': in those replicates its firms have no weight or "
+            "outcomes of (nearly) all 0 or all 1 (separation); merge small levels or drop the term"
+        )
     return out
 
 
@@ -490,7 +546,9 @@ def average_cross_partial(
             b = fit.replicate_coef[r0:r1]
             dr = sum(signs[ab] * expit(xs[ab] @ b.T) for ab in signs)
             thetas[r0:r1] = np.einsum("ir,ir->r", wr, dr) / wr.sum(axis=0)
-        var = float(replicate_variance(thetas[None, :], np.array([theta]), design)[0])
+        ok = ~np.isnan(fit.replicate_coef).any(axis=1)
+        kept = surviving_replicates(design, ok)
+        var = float(replicate_variance(thetas[None, ok], np.array([theta]), kept)[0])
         method = design.kind
     else:
         if fit.influence is None:

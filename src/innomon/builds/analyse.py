@@ -13,7 +13,6 @@ from innomon.analysis.complementarity import (
     ComplementarityError,
     complementarity,
     finding_sentence,
-    supermodularity_test,
 )
 from innomon.analysis.glm import GlmError
 from innomon.analysis.indicators import DOMAINS, DeriveSettings, derive, estimate_indicators
@@ -29,8 +28,13 @@ from innomon.config import monitor_settings
 
 from .models import Build
 
-# Controls of the model: broad classes, so that no bootstrap replicate empties a level
-CONTROLS = ("size_class", "province")
+# Controls of the model (size, sector, age, province: Cassiman & Veugelers 2006). Levels with
+# fewer than MIN_LEVEL_N respondents are merged into the largest level before fitting; a
+# bootstrap replicate that still leaves a column without weight, or separates, is left out of
+# the variance and counted (``innomon.analysis.glm``); with more than 5 % such replicates the
+# model is reported as not estimable, and the table and the test stand on their own.
+CONTROLS = ("size_class", "sbi_group", "age_class", "province")
+MIN_LEVEL_N = 20
 
 
 def _num(x: Any) -> float | None:
@@ -54,26 +58,24 @@ def _row(indicator: str, domain: Sequence[tuple[str, str]], est: Any, **extra: A
 
 def _complementarity(data: dict, design: Any, replicates: Any, rule: Any, rows: list) -> dict:
     """The complementarity analysis for the build's summary (and its 2×2 table as rows); when
-    it cannot be estimated — e.g. a strategy without respondents — the summary says why."""
+    it cannot be estimated — e.g. a strategy without respondents — the summary says why.
+
+    With the build's bootstrap replicates the table, the test and the model all take their
+    standard errors from the replicates (the model refitted on each); without them, Taylor."""
+    chosen = replicates if replicates is not None else design
     try:
-        # Taylor (sandwich) standard errors for the table, the test and the model; the test is
-        # repeated on the bootstrap replicates (a model refit per replicate can meet separation
-        # in the small collaborate-only cell)
         comp = complementarity(
             data,
-            design,
+            chosen,
             "investor",
             "participant",
             "ntm_turnover_pct",
             "top_innovator",
             controls=CONTROLS,
             disclosure=rule,
+            min_level_n=MIN_LEVEL_N,
+            model_optional=True,
         )
-        boot = None
-        if replicates is not None:
-            boot = supermodularity_test(
-                data, replicates, "investor", "participant", "ntm_turnover_pct", "top_innovator"
-            ).outcome
     except (ComplementarityError, GlmError) as exc:
         return {"error": str(exc)}
     for cell in comp.table:
@@ -82,19 +84,14 @@ def _complementarity(data: dict, design: Any, replicates: Any, rule: Any, rows: 
         )
         rows.append(_row("strategy_top_innovators", (("strategy", cell.strategy),), cell.top))
     test = comp.test.outcome
+    model, cross = comp.model, comp.cross_partial
     return {
-        "variance": "Taylor (sandwich for the model)",
-        "bootstrap": None
-        if boot is None
-        else {
-            "delta_pp": _num(boot.estimate),
-            "se": _num(boot.se),
-            "ci_low": _num(boot.ci_low),
-            "ci_high": _num(boot.ci_high),
-            "p_greater": _num(boot.p_greater),
-            "verdict": boot.verdict,
-            "replicates": replicates.replicates,
-        },
+        "variance": (
+            f"{replicates.kind} ({replicates.replicates} replicates)"
+            if replicates is not None
+            else "Taylor (sandwich for the model)"
+        ),
+        "replicates": None if replicates is None else replicates.replicates,
         "verdict": test.verdict,
         "delta_pp": _num(test.estimate),
         "se": _num(test.se),
@@ -102,9 +99,22 @@ def _complementarity(data: dict, design: Any, replicates: Any, rule: Any, rows: 
         "ci_high": _num(test.ci_high),
         "p_greater": _num(test.p_greater),
         "p_less": _num(test.p_less),
-        "cross_partial_pp": _num(comp.cross_partial.estimate)
-        if comp.cross_partial is not None
-        else None,
+        "cross_partial_pp": None if cross is None else _num(cross.estimate),
+        "cross_partial_se": None if cross is None else _num(cross.se),
+        "cross_partial_ci": None if cross is None else [_num(cross.ci_low), _num(cross.ci_high)],
+        "model": {
+            "controls": list(CONTROLS),
+            "pooled_levels": comp.pooled,
+            "error": comp.model_error,
+            "n": None if model is None else model.n,
+            "replicates_failed": None if model is None else model.replicates_failed,
+            "coefficients": {}
+            if model is None
+            else {
+                name: {"coef": _num(c), "se": _num(se)}
+                for name, c, se in zip(model.names, model.coef, model.se, strict=True)
+            },
+        },
         "sentence_nl": finding_sentence(comp, "nl"),
         "sentence_en": finding_sentence(comp, "en"),
     }
