@@ -473,6 +473,60 @@ def results(year: int, indicator: str | None, by: str | None, fmt: str) -> None:
     _guarded(run)
 
 
+@cli.command()
+@click.argument("year", type=click.IntRange(1900, 2100))
+@click.option("--firm", "kvk", metavar="KVK", help="Only this firm (its KvK number).")
+def passports(year: int, kvk: str | None) -> None:
+    """Write the Innovation Passport of every responding firm of wave YEAR (PDF, in the firm's
+    language) to out/<region>/<year>/passports/ and store it for the web view behind the firm's
+    private link."""
+
+    def run() -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        from innomon.config import out_dir
+
+        _ready()
+        from innomon.passports.services import make_passports
+
+        wave = _wave(
+            year, f"there is no wave {year}; create it first with `innomon wave add {year}`"
+        )
+        started = time.perf_counter()
+        with Progress(
+            TextColumn("{task.description:<9}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            transient=not sys.stdout.isatty(),
+        ) as progress:
+            task = progress.add_task("passports", total=None)
+
+            def step(name: str, total: int) -> None:
+                progress.update(task, description=name, total=total or None, completed=0)
+
+            made = make_passports(
+                wave,
+                out_dir(),
+                [kvk] if kvk else None,
+                step,
+                lambda k: progress.update(task, completed=k),
+            )
+        languages = ", ".join(f"{n} {lang}" for lang, n in sorted(made.languages.items()))
+        click.echo(
+            f"innomon: {len(made.paths)} passport(s) of wave {year} (build {made.build.pk}; "
+            f"{languages}) in {time.perf_counter() - started:.1f} s under {made.directory}"
+        )
+
+    _guarded(run)
+
+
 @cli.group("instrument")
 def instrument_group() -> None:
     """The questionnaire (XLSForm instrument)."""
