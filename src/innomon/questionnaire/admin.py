@@ -1,0 +1,80 @@
+"""The monitor team's view of invitations and drafts; reopening a submitted response."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Draft, Invitation, OpenLink
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = (
+        "firm",
+        "wave",
+        "email",
+        "channel",
+        "sent_at",
+        "reminders_sent",
+        "opened_at",
+        "started_at",
+        "completed_at",
+        "opted_out_at",
+    )
+    list_filter = ("wave", "channel")
+    search_fields = ("firm__kvk", "firm__name", "email")
+    readonly_fields = (
+        "wave",
+        "firm",
+        "channel",
+        "created_at",
+        "sent_at",
+        "reminders_sent",
+        "last_mailed_at",
+        "opened_at",
+        "started_at",
+        "completed_at",
+        "opted_out_at",
+    )
+    exclude = ("token",)
+    actions = ["reopen"]
+
+    @admin.action(description=_("Reopen the submitted questionnaire (the firm may change it)"))
+    def reopen(self, request, queryset) -> None:
+        n = sum(services.reopen(inv) for inv in queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d questionnaire reopened.", "%(n)d questionnaires reopened.", n)
+            % {"n": n},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Draft)
+class DraftAdmin(admin.ModelAdmin):
+    list_display = ("invitation", "page", "revision", "updated_at", "submitted_at", "note")
+    search_fields = ("invitation__firm__kvk", "invitation__firm__name")
+    readonly_fields = (
+        "invitation",
+        "answers",
+        "revisions",
+        "revision",
+        "page",
+        "started_at",
+        "updated_at",
+        "submitted_at",
+        "response",
+        "note",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(OpenLink)
+class OpenLinkAdmin(admin.ModelAdmin):
+    list_display = ("wave", "active")
+    readonly_fields = ("wave",)

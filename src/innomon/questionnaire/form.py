@@ -1,0 +1,196 @@
+"""The questionnaire as pages: one page per group of the instrument, the answers a respondent
+types read into typed answers, which questions are asked, and the problems of a page.
+
+Relevance, constraints and required answers are decided by the instrument's own evaluator and
+``innomon.instrument.validate`` — the same rules the import applies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from innomon.instrument import Instrument, Question, validate
+from innomon.instrument.loader import WORKBOOK
+
+MAX_TEXT = 2000
+_INT = re.compile(r"[+-]?\d+")
+_DEC = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: a group of the instrument with its labels and questions (notes included)."""
+
+    name: str
+    label_nl: str
+    label_en: str
+    questions: tuple[Question, ...]
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_nl
+
+
+@cache
+def _group_labels() -> dict[str, tuple[str, str]]:
+    """The labels of the workbook's groups (the instrument records only their names)."""
+    from openpyxl import load_workbook
+
+    from innomon.instrument.loader import LABEL_EN, LABEL_NL
+
+    book = load_workbook(WORKBOOK, read_only=True, data_only=True)
+    rows = book["survey"].iter_rows(values_only=True)
+    header = [str(h or "").strip() for h in next(rows)]
+    col = {h: i for i, h in enumerate(header)}
+    out = {}
+    for row in rows:
+        kind = " ".join(str(row[col["type"]] or "").split())
+        if kind in ("begin group", "begin_group"):
+            name = str(row[col["name"]])
+            out[name] = (str(row[col[LABEL_NL]] or name), str(row[col[LABEL_EN]] or name))
+    book.close()
+    return out
+
+
+def pages(instrument: Instrument) -> tuple[Page, ...]:
+    """The instrument's pages in form order; questions outside any group get a page each."""
+    labels = _group_labels()
+    out: list[Page] = []
+    for q in instrument.questions:
+        key = q.group or f"_{q.name}"
+        if out and out[-1].name == key:
+            out[-1] = Page(key, out[-1].label_nl, out[-1].label_en, (*out[-1].questions, q))
+            continue
+        nl, en = labels.get(q.group or "", (q.label_nl, q.label_en))
+        out.append(Page(key, nl, en, (q,)))
+    return tuple(out)
+
+
+def asked(instrument: Instrument, answers: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    """Which questions (and notes) are asked, given ``answers``, and the answers that count:
+    in form order, an answer to a question that is not asked is dropped before later conditions
+    are evaluated (as ODK does, and as ``validate`` reads a response)."""
+    effective: dict[str, Any] = {}
+    shown: set[str] = set()
+    for q in instrument.questions:
+        value = answers.get(q.name)
+        if q.relevant is None or q.relevant.test(effective, value):
+            shown.add(q.name)
+            if q.holds_answer and not _missing(value):
+                effective[q.name] = value
+    return effective, shown
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def visible_pages(instrument: Instrument, answers: Mapping[str, Any]) -> list[Page]:
+    """The pages with at least one question asked."""
+    _, shown = asked(instrument, answers)
+    return [p for p in pages(instrument) if any(q.name in shown for q in p.questions)]
+
+
+def parse_answer(instrument: Instrument, q: Question, raw: Sequence[str]) -> Any:
+    """What the respondent typed or chose (the form's values for ``q``) as the answer stored.
+
+    Numbers become int/float (a decimal comma is read as a decimal point); text that is not a
+    number is kept as typed, so that nothing typed is lost — the page's check then names it.
+    Select answers become their codes (int where the list's codes are integers).
+    """
+    if q.type == "select_multiple":
+        codes = [r for r in raw if r]
+        as_int = instrument.value_type(q) is int
+        out: list[Any] = []
+        for code in codes:
+            value = int(code) if as_int and _INT.fullmatch(code) else code
+            if value not in out:
+                out.append(value)
+        return out or None
+    text = (raw[-1] if raw else "").strip()
+    if not text:
+        return None
+    if q.type == "integer" and _INT.fullmatch(text):
+        return int(text)
+    if q.type == "decimal" and _DEC.fullmatch(text):
+        return float(text.replace(",", "."))
+    if q.type == "select_one" and instrument.value_type(q) is int and _INT.fullmatch(text):
+        return int(text)
+    return text
+
+
+def shown_value(value: Any) -> str:
+    """An answer as an input field shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def answer_text(instrument: Instrument, q: Question, value: Any, lang: str) -> str:
+    """An answer as the review page shows it: the labels of the chosen options."""
+    if _missing(value):
+        return ""
+    if q.is_select:
+        labels = {
+            c.name: (c.label_en if lang == "en" else c.label_nl) for c in instrument.choices(q)
+        }
+        codes = value if isinstance(value, list) else [value]
+        return "; ".join(labels.get(str(c), str(c)) for c in codes)
+    return shown_value(value)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    question: str
+    message: str
+
+
+def _message(instrument: Instrument, q: Question, rule: str, lang: str) -> str:
+    if rule == "required":
+        return _("Please answer this question.")
+    if rule == "constraint":
+        own = q.constraint_message_en if lang == "en" else q.constraint_message_nl
+        return own or _("This answer is not possible here; please check it.")
+    if rule == "type" and q.type == "integer":
+        return _("Enter a whole number, such as 12.")
+    if rule == "type" and q.type == "decimal":
+        return _("Enter a number, such as 12.5.")
+    if rule == "too_long":
+        return _("Please keep this answer under %(n)s characters.") % {"n": MAX_TEXT}
+    return _("Choose one of the options.")
+
+
+def problems(
+    instrument: Instrument,
+    answers: Mapping[str, Any],
+    names: Sequence[str] | None,
+    lang: str,
+) -> list[FieldError]:
+    """The problems of the questions ``names`` (all when None) that are asked, as messages for
+    the respondent — in form order, at most one per question. Required questions count: a page
+    is checked as if the response were complete."""
+    effective, shown = asked(instrument, answers)
+    # hidden answers are left out, as they will be at submission
+    found = validate(instrument, effective, complete=True)
+    wanted = set(names) if names is not None else None
+    out: dict[str, FieldError] = {}
+    for p in found:
+        if p.variable not in shown or (wanted is not None and p.variable not in wanted):
+            continue
+        if p.variable in out:
+            continue
+        q = instrument.question(p.variable)
+        out[p.variable] = FieldError(p.variable, _message(instrument, q, p.rule, lang))
+    for name, value in effective.items():
+        if isinstance(value, str) and len(value) > MAX_TEXT and (wanted is None or name in wanted):
+            q = instrument.question(name)
+            out.setdefault(name, FieldError(name, _message(instrument, q, "too_long", lang)))
+    order = {q.name: i for i, q in enumerate(instrument.questions)}
+    return sorted(out.values(), key=lambda e: order[e.question])

@@ -1,0 +1,428 @@
+"""Services of the web questionnaire: invitations and reminders, saving answers, submission.
+
+Called by the views, the CLI (``innomon invite``, ``remind``, ``reopen``), the admin and the demo
+alike. Every write is one transaction; saving and submitting lock the draft's row, so that two
+tabs, a double click or a retried request neither lose nor duplicate an answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from innomon.errors import InputError, Problem
+from innomon.instrument import Instrument, load_instrument
+from innomon.registry.models import Firm, Initiative
+from innomon.survey.models import Participation, Response, Wave
+from innomon.survey.services import record_responses
+
+from . import form
+from .models import Draft, Invitation, OpenLink
+
+LANGUAGES = ("nl", "en")
+INITIATIVE_QUESTIONS = (
+    "initiatives_network",
+    "initiatives_test_environment",
+    "initiatives_incubator",
+)
+SOURCE = "web questionnaire"
+_instruments: dict[tuple, Instrument] = {}
+
+
+def new_token() -> str:
+    """An unguessable link token: 32 random bytes (256 bits), URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def link_days() -> int:
+    """How long a private link works after it is made (``INNOMON_LINK_DAYS``, default 120)."""
+    return int(os.environ.get("INNOMON_LINK_DAYS") or 120)
+
+
+def base_url() -> str:
+    """The address the links in e-mails start with (``INNOMON_BASE_URL``)."""
+    return (os.environ.get("INNOMON_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+
+def instrument_for(wave: Wave) -> Instrument:
+    """The questionnaire of ``wave`` with the registry's initiatives, loaded once per process
+    (and again when the registry changes)."""
+    initiatives = tuple(Initiative.objects.order_by("name").values_list("name", "type"))
+    key = (wave.year, initiatives)
+    if key not in _instruments:
+        full = load_instrument(initiatives=[{"name": n, "type": t} for n, t in initiatives])
+        if len(_instruments) > 8:
+            _instruments.clear()
+        _instruments[key] = full.as_of(wave.year)
+    return _instruments[key]
+
+
+def invitation_path(invitation: Invitation) -> str:
+    from django.urls import reverse
+
+    return reverse("questionnaire:start", args=[invitation.token])
+
+
+# ------------------------------------------------------------------------- invitations
+
+
+@dataclass
+class MailResult:
+    created: int = 0
+    sent: int = 0
+    skipped: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+def invite(wave: Wave, rows: Iterable[Mapping[str, str]], source: str) -> MailResult:
+    """Create one invitation (private link) per row — ``kvk``, ``email``, optionally ``name``
+    and ``language`` — all or nothing, then send every invitation of the wave not sent yet.
+
+    An unknown KvK number, a bad e-mail address or language, or a firm twice in the file is an
+    ``InputError`` naming the row; nothing is written. Firms invited before keep their link.
+    """
+    rows = list(rows)
+    firms = dict(Firm.objects.values_list("kvk", "id"))
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    new: list[Invitation] = []
+    existing = set(Invitation.objects.filter(wave=wave).values_list("firm_id", flat=True))
+    expires = timezone.now() + dt.timedelta(days=link_days())
+    for line, row in enumerate(rows, start=2):
+        kvk = (row.get("kvk") or "").strip()
+        email = (row.get("email") or "").strip()
+        lang = (row.get("language") or "nl").strip().lower() or "nl"
+        if kvk not in firms:
+            problems.append(Problem(source, line, "kvk", f"firm {kvk!r} is not in the register"))
+            continue
+        if kvk in seen:
+            problems.append(Problem(source, line, "kvk", f"firm {kvk} is also on row {seen[kvk]}"))
+            continue
+        seen[kvk] = line
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(Problem(source, line, "email", f"{email!r} is not an e-mail address"))
+            continue
+        if lang not in LANGUAGES:
+            problems.append(Problem(source, line, "language", f"{lang!r} is not nl or en"))
+            continue
+        if firms[kvk] in existing:
+            continue
+        new.append(
+            Invitation(
+                wave=wave,
+                firm_id=firms[kvk],
+                email=email,
+                language=lang,
+                token=new_token(),
+                expires_at=expires,
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    with transaction.atomic():
+        Invitation.objects.bulk_create(new, batch_size=2000)
+    result = send_pending(wave)
+    result.created = len(new)
+    result.skipped = len(rows) - len(new)
+    return result
+
+
+def _mail(invitation: Invitation, kind: str) -> EmailMessage:
+    lang = invitation.language if invitation.language in LANGUAGES else "nl"
+    with translation.override(lang):
+        context = {
+            "invitation": invitation,
+            "firm": invitation.firm,
+            "wave": invitation.wave,
+            "link": base_url() + invitation_path(invitation),
+            "opt_out": base_url() + invitation_path(invitation) + "opt-out/",
+            "reminder": kind == "reminder",
+        }
+        subject = render_to_string("questionnaire/mail/subject.txt", context).strip()
+        body = render_to_string("questionnaire/mail/invitation.txt", context)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+
+
+def _send(invitations: list[Invitation], kind: str, result: MailResult) -> None:
+    if not invitations:
+        return
+    connection = get_connection()
+    with connection:
+        for inv in invitations:
+            try:
+                connection.send_messages([_mail(inv, kind)])
+            except OSError as exc:
+                result.failed.append(f"{inv.firm.kvk}: {exc}")
+                continue
+            now = timezone.now()
+            if kind == "invitation":
+                Invitation.objects.filter(pk=inv.pk).update(sent_at=now, last_mailed_at=now)
+            else:
+                Invitation.objects.filter(pk=inv.pk).update(
+                    reminders_sent=inv.reminders_sent + 1, last_mailed_at=now
+                )
+            result.sent += 1
+
+
+def send_pending(wave: Wave) -> MailResult:
+    """Send the invitations of ``wave`` that have not been sent (each is marked when sent)."""
+    result = MailResult()
+    pending = list(
+        Invitation.objects.filter(
+            wave=wave, sent_at__isnull=True, channel=Invitation.Channel.MAIL
+        ).select_related("firm", "wave")
+    )
+    _send(pending, "invitation", result)
+    return result
+
+
+def remind(wave: Wave, max_reminders: int = 2, every_days: int = 7) -> MailResult:
+    """Remind the invited firms of ``wave`` that have not completed the questionnaire nor opted
+    out: at most ``max_reminders`` reminders each, at least ``every_days`` days apart."""
+    result = MailResult()
+    cutoff = timezone.now() - dt.timedelta(days=every_days)
+    due = list(
+        Invitation.objects.filter(
+            wave=wave,
+            channel=Invitation.Channel.MAIL,
+            sent_at__isnull=False,
+            completed_at__isnull=True,
+            opted_out_at__isnull=True,
+            reminders_sent__lt=max_reminders,
+            last_mailed_at__lte=cutoff,
+        ).select_related("firm", "wave")
+    )
+    _send(due, "reminder", result)
+    return result
+
+
+def opt_out(invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk, opted_out_at__isnull=True).update(
+        opted_out_at=timezone.now()
+    )
+
+
+def open_link(wave: Wave) -> OpenLink:
+    """The wave's open link (made on first use)."""
+    link, _ = OpenLink.objects.get_or_create(wave=wave, defaults={"token": new_token()})
+    return link
+
+
+def invite_open(link: OpenLink, kvk: str) -> Invitation | None:
+    """An invitation for a registered firm that arrives through the open link; None when the
+    firm is not registered or already has an invitation (whose link is private)."""
+    firm = Firm.objects.filter(kvk=kvk).first()
+    if firm is None:
+        return None
+    try:
+        with transaction.atomic():
+            return Invitation.objects.create(
+                wave=link.wave,
+                firm=firm,
+                channel=Invitation.Channel.OPEN,
+                token=new_token(),
+                expires_at=timezone.now() + dt.timedelta(days=link_days()),
+                language=translation.get_language() or "nl",
+            )
+    except IntegrityError:
+        return None
+
+
+def mark_opened(invitation: Invitation) -> None:
+    if invitation.opened_at is None:
+        Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
+            opened_at=timezone.now()
+        )
+
+
+# ---------------------------------------------------------------------------- answers
+
+
+def draft_of(invitation: Invitation) -> Draft:
+    draft = Draft.objects.filter(invitation=invitation).first()
+    if draft is not None:
+        return draft
+    try:
+        with transaction.atomic():
+            draft = Draft.objects.create(invitation=invitation)
+    except IntegrityError:  # the other tab made it a moment ago
+        return Draft.objects.get(invitation=invitation)
+    Invitation.objects.filter(pk=invitation.pk, started_at__isnull=True).update(
+        started_at=timezone.now()
+    )
+    return draft
+
+
+class Locked(Exception):
+    """The response is submitted: only the monitor team can reopen it."""
+
+
+@dataclass
+class Saved:
+    revision: int
+    conflicts: dict[str, Any]  # name → the newer answer another tab saved
+    answers: dict[str, Any]
+
+
+def save_answers(
+    invitation: Invitation,
+    updates: Mapping[str, Any],
+    client_revision: int | None,
+    page: str | None = None,
+) -> Saved:
+    """Store ``updates`` (question name → answer; None clears) in the invitation's draft.
+
+    Per answer: when another tab changed it after ``client_revision`` (the revision the
+    respondent's page was showing) to something else, it is not overwritten but returned in
+    ``conflicts``, so the respondent can see it and decide. Saving the same thing twice changes
+    nothing. A submitted draft raises ``Locked``.
+    """
+    draft = draft_of(invitation)
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        if draft.submitted_at is not None:
+            raise Locked
+        answers, revisions = dict(draft.answers), dict(draft.revisions)
+        conflicts: dict[str, Any] = {}
+        changed: dict[str, Any] = {}
+        for name, value in updates.items():
+            if answers.get(name) == value:
+                continue
+            if client_revision is not None and revisions.get(name, 0) > client_revision:
+                conflicts[name] = answers.get(name)
+                continue
+            changed[name] = value
+        fields = []
+        if changed:
+            draft.revision += 1
+            for name, value in changed.items():
+                if value is None:
+                    answers.pop(name, None)
+                else:
+                    answers[name] = value
+                revisions[name] = draft.revision
+            draft.answers, draft.revisions = answers, revisions
+            fields += ["answers", "revisions", "revision"]
+        if page and page != draft.page:
+            draft.page = page
+            fields.append("page")
+        if fields:
+            draft.save(update_fields=[*fields, "updated_at"])
+    return Saved(draft.revision, conflicts, dict(draft.answers))
+
+
+def _participations(instrument: Instrument, wave: Wave, firm_id: int, answers: dict) -> None:
+    ids = dict(Initiative.objects.values_list("name", "id"))
+    codes = {}
+    for list_name in instrument.registry_lists:
+        for choice in instrument.choice_lists.get(list_name, ()):
+            if choice.label_nl in ids:
+                codes[choice.name] = ids[choice.label_nl]
+    parts = [
+        Participation(wave=wave, firm_id=firm_id, initiative_id=codes[c])
+        for q in INITIATIVE_QUESTIONS
+        for c in answers.get(q) or []
+        if c in codes
+    ]
+    Participation.objects.filter(wave=wave, firm_id=firm_id).delete()
+    Participation.objects.bulk_create(parts, ignore_conflicts=True)
+
+
+class NotComplete(Exception):
+    def __init__(self, problems: list[form.FieldError]) -> None:
+        super().__init__(f"{len(problems)} answers need attention")
+        self.problems = problems
+
+
+def submit(invitation: Invitation, lang: str = "nl") -> Draft:
+    """Submit the draft: checked as a complete response, stored as the wave's ``Response`` of
+    the firm (through the survey service), exactly once — a second submit returns the draft
+    already submitted. Answers to questions that are not asked are left out, as in ODK.
+
+    A response of the firm that the monitor team already holds in the wave (e.g. imported
+    from another tool) is not overwritten: the submitted draft keeps the answers and a note
+    for the team. Problems raise ``NotComplete``.
+    """
+    draft = draft_of(invitation)
+    instrument = instrument_for(invitation.wave)
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        if draft.submitted_at is not None:
+            return draft
+        effective, _ = form.asked(instrument, draft.answers)
+        found = form.problems(instrument, draft.answers, None, lang)
+        if found:
+            raise NotComplete(found)
+        now = timezone.now()
+        wave, inv = invitation.wave, invitation
+        response = draft.response
+        if response is None:
+            response = Response.objects.filter(wave=wave, firm_id=inv.firm_id).first()
+            if response is not None and (
+                response.status != Response.Status.INVITED or response.answers
+            ):
+                draft.note = (
+                    f"not stored: the firm already had a {response.status} response in wave "
+                    f"{wave.year} (id {response.pk}); compare them in the back office"
+                )
+                response = None
+        if response is not None:
+            response.answers = effective
+            response.status = Response.Status.COMPLETE
+            response.submitted_at = now
+            response.started_at = response.started_at or draft.started_at
+            response.save()
+        elif not draft.note:
+            record_responses(
+                wave,
+                [
+                    {
+                        "kvk": inv.firm.kvk,
+                        "status": Response.Status.COMPLETE,
+                        "answers": effective,
+                        "invited_at": inv.sent_at,
+                        "started_at": draft.started_at,
+                        "submitted_at": now,
+                    }
+                ],
+                SOURCE,
+            )
+            response = Response.objects.get(wave=wave, firm_id=inv.firm_id)
+        if response is not None:
+            _participations(instrument, wave, inv.firm_id, effective)
+        draft.response = response
+        draft.submitted_at = now
+        draft.save(update_fields=["response", "submitted_at", "note", "updated_at"])
+        Invitation.objects.filter(pk=inv.pk).update(completed_at=now)
+    return draft
+
+
+def reopen(invitation: Invitation) -> bool:
+    """Let the respondent change a submitted response again (the monitor team's decision);
+    the stored response is updated when it is submitted anew. False if it was not submitted."""
+    with transaction.atomic():
+        n = Draft.objects.filter(invitation=invitation, submitted_at__isnull=False).update(
+            submitted_at=None, note=""
+        )
+        if n:
+            Invitation.objects.filter(pk=invitation.pk).update(
+                completed_at=None,
+                expires_at=max(
+                    invitation.expires_at, timezone.now() + dt.timedelta(days=link_days())
+                ),
+            )
+    return bool(n)
