@@ -26,7 +26,13 @@ def _database() -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(config.sqlite_path()),
-            "OPTIONS": {"timeout": 20},
+            # WAL: readers never wait for the writer; IMMEDIATE: a transaction takes the write
+            # lock when it starts, so concurrent writers queue instead of failing (questionnaire).
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     scheme = url.split(":", 1)[0].lower()
     if scheme not in {"postgres", "postgresql", "pgsql"}:
@@ -146,7 +152,27 @@ if os.environ.get("INNOMON_HTTPS") == "1":
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# E-mail (invitations and reminders of the questionnaire): INNOMON_EMAIL_BACKEND is smtp, console
+# or file (default: files in INNOMON_HOME/mail/); SMTP server and account from the environment.
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+}
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(
+    os.environ.get("INNOMON_EMAIL_BACKEND", "file"), _EMAIL_BACKENDS["file"]
+)
+EMAIL_FILE_PATH = str(config.home() / "mail")
+EMAIL_HOST = os.environ.get("INNOMON_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("INNOMON_SMTP_PORT") or 587)
+EMAIL_HOST_USER = os.environ.get("INNOMON_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("INNOMON_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("INNOMON_SMTP_TLS", "1") == "1"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("INNOMON_EMAIL_FROM", "innovatiemonitor@localhost")
 
 LOGGING = {
     "version": 1,
