@@ -11,7 +11,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from innomon import config
-from innomon.publish.report import report_filename
+from innomon.passports.links import sample_passport_link
+from innomon.publish.report import report_filename, report_files
 from innomon.registry.models import Region
 
 
@@ -25,7 +26,14 @@ def landing(request: HttpRequest) -> HttpResponse:
         for wave in region.waves.order_by("-year"):
             name = report_filename(lang)
             rel = f"{region.code}/{wave.year}/{name}"
-            waves.append({"wave": wave, "report": rel if (out / rel).is_file() else None})
+            waves.append(
+                {
+                    "wave": wave,
+                    "report": rel if (out / rel).is_file() else None,
+                    "files": report_files(out, region.code, wave.year, exclude=rel),
+                    "passport": sample_passport_link(wave),
+                }
+            )
         regions.append(
             {
                 "region": region,

@@ -24,7 +24,19 @@ from .qualtrics import write_export
 DEMO_SOURCE = "demo (synthetic)"
 
 # The demo's steps, in order; the CLI shows them as a progress bar.
-STEPS = ("generate", "region", "initiatives", "firms", "frame", "waves", "builds", "reports")
+STEPS = (
+    "generate",
+    "region",
+    "initiatives",
+    "firms",
+    "frame",
+    "waves",
+    "builds",
+    "reports",
+    "passports",
+)
+# The wave whose Innovation Passports the demo makes (the published 2017 monitor, 624 firms).
+PASSPORT_YEAR = 2017
 
 
 def read_data(name: str) -> Any:
@@ -112,7 +124,7 @@ def load(
 
 def run(on_step: Callable[[str], None] = lambda step: None) -> list[Path]:
     """Load the demo into the (migrated) database unless it is there already, then write the
-    reports of every wave. Returns the paths written."""
+    reports of every wave and the passports of ``PASSPORT_YEAR``. Returns the reports' paths."""
     params = parameters()
     region_data = load_region(config.region_code())
     on_step("generate")
@@ -133,4 +145,13 @@ def run(on_step: Callable[[str], None] = lambda step: None) -> list[Path]:
         if latest_build(wave) is None:
             build_wave(wave, make_analyse(wave.year))
     on_step("reports")
-    return build_reports(region, config.out_dir())
+    paths = build_reports(region, config.out_dir())
+    on_step("passports")
+    from innomon.passports.models import Passport
+    from innomon.passports.services import make_passports
+
+    wave = Wave.objects.filter(region=region, year=PASSPORT_YEAR).first()
+    made = latest_build(wave) if wave else None
+    if made is not None and not Passport.objects.filter(build=made).exists():
+        make_passports(wave, config.out_dir())
+    return paths

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from innomon.config import region_code
 from innomon.registry.models import Firm
+from innomon.survey.models import Wave
 
 from .models import Passport, PassportLink
 from .rules import passport_rules
@@ -59,6 +60,23 @@ def passport_link(firm: Firm, year: int) -> str | None:
     when no passport of that wave has been made for the firm yet (``innomon passports YEAR``
     makes them after ``innomon build YEAR``). Issues a fresh token when the old one expired."""
     passport = latest_passport(firm, year)
+    if passport is None:
+        return None
+    return passport_path(link_for(passport))
+
+
+def sample_passport_link(wave: Wave) -> str | None:
+    """A sample passport of a synthetic (demo) wave for the landing page: the one of the firm
+    with the lowest KvK number in the newest build that has passports. None for a real wave —
+    a real firm's private link is never shown to others."""
+    if not wave.is_synthetic:
+        return None
+    passport = (
+        Passport.objects.filter(build__wave=wave)
+        .select_related("build__wave", "firm")
+        .order_by("-build__created_at", "-build__pk", "firm__kvk")
+        .first()
+    )
     if passport is None:
         return None
     return passport_path(link_for(passport))

@@ -15,7 +15,6 @@ from importlib import resources
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from innomon.analysis.indicators import SBI_GROUPS
 from innomon.catalogue import load_indicators, load_typology
@@ -58,28 +57,19 @@ def _levels() -> tuple[Any, ...]:
 
 
 def size_label(code: str) -> str:
-    for name, low, high in SIZE_CLASSES:
-        if name == code:
-            if high is None:
-                return _("%(name)s firms (%(low)s or more employees)") % {
-                    "name": size_name(code),
-                    "low": low,
-                }
-            return _("%(name)s firms (%(low)s–%(high)s employees)") % {
-                "name": size_name(code),
-                "low": low,
-                "high": high,
-            }
-    return code
-
-
-def size_name(code: str) -> str:
-    return {
-        "micro": pgettext("size class", "micro"),
-        "small": pgettext("size class", "small"),
-        "medium": pgettext("size class", "medium-sized"),
-        "large": pgettext("size class", "large"),
-    }.get(code, code)
+    """A size class in words, with its employee bounds."""
+    bounds = {name: (low, high) for name, low, high in SIZE_CLASSES}
+    if code not in bounds:
+        return code
+    low, high = bounds[code]
+    labels = {
+        "micro": _("micro firms (%(low)s–%(high)s employees)"),
+        "small": _("small firms (%(low)s–%(high)s employees)"),
+        "medium": _("medium-sized firms (%(low)s–%(high)s employees)"),
+    }
+    if code not in labels or high is None:
+        return code
+    return labels[code] % {"low": low, "high": high}
 
 
 def group_label(columns: list[str], values: list[str], lang: str) -> str:
@@ -170,15 +160,17 @@ def view_model(data: dict[str, Any], lang: str) -> dict[str, Any]:
             }
         )
     level_name = _level_name(data.get("level"), lang)
+    levels = _levels()
     pyramid = [
         {
+            "indent": round(40 + 60 * k / max(len(levels) - 1, 1)),
             "name": _name(level, lang),
             "definition": level.definition_en if lang == "en" else level.definition_nl,
             "share": _pct(data["pyramid"].get(level.id), lang, 0),
             "width": round(data["pyramid"].get(level.id, 0.0), 1),
             "current": level.id == data.get("level"),
         }
-        for level in _levels()
+        for k, level in enumerate(levels)
     ]
     if level_name is None:
         level_text = _(
@@ -204,6 +196,7 @@ def view_model(data: dict[str, Any], lang: str) -> dict[str, Any]:
         "lang": lang,
         "year": data["year"],
         "kvk": data["kvk"],
+        "firm_name": data.get("firm_name", ""),
         "title": _("Innovation Passport %(year)s") % {"year": data["year"]},
         "subtitle": _("Your firm's innovation compared with similar firms in the region"),
         "synthetic": _("Synthetic demonstration data: this passport describes no real firm.")
@@ -299,13 +292,30 @@ def _type_name(code: str) -> str:
     }.get(code, code)
 
 
+def _theme_name(code: str) -> str:
+    return {
+        "energy": _("energy"),
+        "water": _("water"),
+        "health": _("health"),
+        "agrifood": _("agrifood"),
+        "chemistry": _("chemistry"),
+        "digital": _("digital"),
+        "manufacturing": _("manufacturing"),
+        "circular": _("circular economy"),
+        "general": _("general"),
+    }.get(code, code)
+
+
 def _initiatives(data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     out = []
     for item in data["initiatives"]:
         parts = item["parts"]
         reasons = []
         if parts["theme"] == 1:
-            reasons.append(_("its theme (%(theme)s) serves your sector") % {"theme": item["theme"]})
+            reasons.append(
+                _("its theme (%(theme)s) serves your sector")
+                % {"theme": _theme_name(item["theme"])}
+            )
         elif parts["theme"] > 0:
             reasons.append(_("it is open to all sectors"))
         if parts["province"]:
