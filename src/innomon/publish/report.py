@@ -1,124 +1,127 @@
-"""The annual report. The walking skeleton writes one standalone HTML page per wave and language
-with the first headline figures, plainly marked as unweighted sample shares."""
+"""The annual report: ``innomon report YEAR`` writes, from the wave's latest build, into
+``out/<region>/<year>/``
+
+- ``report.html`` / ``report.en.html`` — standalone pages that work offline,
+- ``report.pdf`` / ``report.en.pdf`` — made with Typst, charts as SVG,
+- ``report.xlsx`` / ``report.en.xlsx`` — every table, a sheet per chapter.
+
+One content model (``content.build_content``) per language feeds the three renderers, so the
+files show the same numbers. Every file is written atomically (a temporary file, then a rename):
+a reader never sees half a report, and a failure leaves the previous files in place.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.utils import translation
 
-from innomon import __version__, config
-from innomon.analysis.headline import Headline, headline_figures
+from innomon.builds.services import latest_build
+from innomon.region import load_region
 from innomon.registry.models import Region
-from innomon.survey.models import Response, Wave
-from innomon.survey.services import wave_records
+from innomon.survey.models import Wave
+
+from .content import DEFAULT_MAP_INDICATOR, ReportError, build_content
+from .geo import Geometry
+
+FORMATS = ("html", "pdf", "xlsx")
 
 
-@dataclass(frozen=True)
-class WaveFacts:
-    wave: Wave
-    complete: int
-    partial: int
-    excluded: int
-    panel_overlap: int | None
-
-    @property
-    def response_rate_pct(self) -> float | None:
-        return 100.0 * self.complete / self.wave.invited if self.wave.invited else None
+def report_filename(lang: str, fmt: str = "html") -> str:
+    """``report.<fmt>`` in the default language (Dutch), ``report.<lang>.<fmt>`` otherwise."""
+    return f"report.{fmt}" if lang == settings.LANGUAGE_CODE else f"report.{lang}.{fmt}"
 
 
-def wave_facts(wave: Wave) -> WaveFacts:
-    counts = Response.objects.filter(wave=wave).aggregate(
-        complete=Count("id", filter=Q(status=Response.Status.COMPLETE)),
-        partial=Count("id", filter=Q(status=Response.Status.PARTIAL)),
-        excluded=Count("id", filter=Q(status=Response.Status.EXCLUDED)),
-    )
-    previous = Wave.objects.filter(region=wave.region, year=wave.year - 1).first()
-    overlap = None
-    if previous is not None:
-        overlap = Response.objects.filter(
-            wave=wave,
-            status=Response.Status.COMPLETE,
-            firm__responses__wave=previous,
-            firm__responses__status=Response.Status.COMPLETE,
-        ).count()
-    return WaveFacts(wave, counts["complete"], counts["partial"], counts["excluded"], overlap)
+def language_names() -> list[tuple[str, str]]:
+    return [(code, str(name)) for code, name in settings.LANGUAGES]
 
 
-def report_filename(lang: str) -> str:
-    """``report.html`` in the default language (Dutch), ``report.<lang>.html`` otherwise."""
-    return "report.html" if lang == settings.LANGUAGE_CODE else f"report.{lang}.html"
-
-
-def weighted_figures(wave: Wave) -> dict[str, Any] | None:
-    """The latest build's region-wide estimates of the headline indicators (None: no build)."""
-    from innomon.builds.services import latest_build
-
-    build = latest_build(wave)
-    if build is None:
-        return None
-    rows = {
-        e.indicator: e
-        for e in build.estimates.filter(domain="", indicator__in=("participants", "top_innovators"))
-    }
-    comp = build.summary.get("complementarity", {})
-    return {
-        "build": build,
-        "participants": rows.get("participants"),
-        "top_innovators": rows.get("top_innovators"),
-        "finding_nl": comp.get("sentence_nl"),
-        "finding_en": comp.get("sentence_en"),
-    }
-
-
-def render_report(wave: Wave, headline: Headline, facts: WaveFacts, lang: str) -> str:
-    weighted = weighted_figures(wave)
-    with translation.override(lang):
-        return render_to_string(
-            "publish/report.html",
-            {
-                "wave": wave,
-                "region": wave.region,
-                "headline": headline,
-                "facts": facts,
-                "lang": lang,
-                "region_name": wave.region.name_en if lang == "en" else wave.region.name_nl,
-                "alternates": [
-                    (code, name, report_filename(code)) for code, name in settings.LANGUAGES
-                ],
-                "synthetic": wave.is_synthetic,
-                "weighted": weighted,
-                "finding": (weighted or {}).get("finding_en" if lang == "en" else "finding_nl"),
-                "version": __version__,
-                "min_publish_n": config.monitor_settings().min_publish_n,
-            },
-        )
-
-
-def _write(path: Path, text: str) -> None:
-    """Write atomically: a reader never sees half a report."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+def _write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
     tmp.replace(path)
 
 
-def build_reports(region: Region, out: Path, languages: list[str] | None = None) -> list[Path]:
-    """Write ``out/<region>/<year>/report*.html`` for every wave of ``region``."""
-    languages = languages or [code for code, _name in settings.LANGUAGES]
-    threshold = config.monitor_settings().top_innovator_threshold
-    written = []
-    for wave in Wave.objects.filter(region=region).order_by("year"):
-        headline = headline_figures(wave_records(wave), threshold)
-        facts = wave_facts(wave)
-        folder = out / region.code / str(wave.year)
-        folder.mkdir(parents=True, exist_ok=True)
-        for lang in languages:
-            path = folder / report_filename(lang)
-            _write(path, render_report(wave, headline, facts, lang))
-            written.append(path)
+def write_report(
+    wave: Wave,
+    out: Path,
+    languages: Sequence[str] | None = None,
+    formats: Sequence[str] = FORMATS,
+    geometry: Geometry | None = None,
+    map_indicator: str = DEFAULT_MAP_INDICATOR,
+    on_step: Callable[[str], None] = lambda step: None,
+) -> list[Path]:
+    """Write the report of ``wave`` from its latest build in ``languages`` × ``formats``.
+
+    Everything is rendered in memory first; the files are written only when all renderers
+    succeeded."""
+    from .render_html import render_html
+    from .render_pdf import render_pdf
+    from .render_xlsx import render_xlsx
+
+    build = latest_build(wave)
+    if build is None:
+        raise ReportError(
+            f"wave {wave.year} has no build yet; run `innomon build {wave.year}` first"
+        )
+    languages = list(languages or [code for code, _n in settings.LANGUAGES])
+    region_data = load_region(wave.region.code)
+    folder = out / wave.region.code / str(wave.year)
+    rendered: list[tuple[Path, bytes]] = []
+    names = language_names()
+    for lang in languages:
+        with translation.override(lang):
+            on_step(f"content {lang}")
+            report = build_content(build, lang, region_data, geometry, map_indicator)
+            if "html" in formats:
+                on_step(f"html {lang}")
+                files = [
+                    (label, report_filename(lang, fmt))
+                    for fmt, label in (("pdf", "PDF"), ("xlsx", "Excel"))
+                    if fmt in formats or (folder / report_filename(lang, fmt)).is_file()
+                ]
+                alternates = [(code, name, report_filename(code)) for code, name in names]
+                text = render_html(report, alternates, files)
+                rendered.append((folder / report_filename(lang, "html"), text.encode("utf-8")))
+            if "pdf" in formats:
+                on_step(f"pdf {lang}")
+                rendered.append((folder / report_filename(lang, "pdf"), render_pdf(report)))
+            if "xlsx" in formats:
+                on_step(f"xlsx {lang}")
+                rendered.append((folder / report_filename(lang, "xlsx"), render_xlsx(report)))
+    folder.mkdir(parents=True, exist_ok=True)
+    for path, data in rendered:
+        _write_bytes(path, data)
+    return [p for p, _d in rendered]
+
+
+def build_reports(
+    region: Region,
+    out: Path,
+    languages: list[str] | None = None,
+    full_years: Sequence[int] | None = None,
+) -> list[Path]:
+    """The demo's reports: HTML for every wave with a build, and every format for the waves of
+    ``full_years`` (default: the latest wave)."""
+    waves = [w for w in Wave.objects.filter(region=region).order_by("year") if latest_build(w)]
+    if full_years is None:
+        full_years = [waves[-1].year] if waves else []
+    written: list[Path] = []
+    for wave in waves:
+        formats = FORMATS if wave.year in full_years else ("html",)
+        written += write_report(wave, out, languages, formats)
     return written
+
+
+def report_files(out: Path, region_code: str, year: int, exclude: str = "") -> list[dict]:
+    """The report files of a wave present under ``out`` (every language and format), for
+    links: ``path`` relative to ``out``, ``lang`` and a ``label`` such as "PDF · English"."""
+    found = []
+    for code, name in language_names():
+        for fmt, kind in (("html", "HTML"), ("pdf", "PDF"), ("xlsx", "Excel")):
+            rel = f"{region_code}/{year}/{report_filename(code, fmt)}"
+            if rel != exclude and (out / rel).is_file():
+                found.append({"path": rel, "lang": code, "label": f"{kind} · {name}"})
+    return found

@@ -1,0 +1,1401 @@
+"""The annual report as data: chapters of paragraphs, tables and charts, built from one stored
+build in one language. The HTML, PDF and XLSX renderers all render this one model, so the three
+files always show the same numbers.
+
+Every number in the model is a ``Num``: its formatted text (``innomon.publish.numbers``, the one
+formatting path), the raw value and ``ref``, where it came from — e.g.
+``est|<build>|<indicator>|<domain>|<domain value>|estimate`` for a stored estimate or
+``summary|<build>|complementarity.delta_pp`` for a figure of the build's summary. The HTML
+carries ``ref`` as ``data-ref``, so a test can check every printed number against the database.
+Nothing here recomputes an estimate: figures are read from the build, counts from the
+database.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from innomon import config
+from innomon.analysis.indicators import AGE_CLASSES, SBI_GROUPS, Indicator
+from innomon.builds.models import Build, BuildEstimate
+from innomon.builds.services import latest_build
+from innomon.builds.weighting import SECTION_GROUPS
+from innomon.catalogue import load_indicators, load_typology
+from innomon.errors import InnomonError
+from innomon.region import Region as RegionData
+from innomon.registry.models import Initiative
+from innomon.survey.models import Response, Wave
+
+from . import charts
+from .numbers import format_number, format_percent
+
+# --- the model ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Num:
+    """A printed number and where it came from (``scale``: printed = stored × scale)."""
+
+    text: str
+    value: float | int
+    ref: str
+    scale: float = 1.0
+    decimals: int = 0
+    percent: bool = False
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A cell the disclosure rules withhold: shown as such, never as zero or blank."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Range:
+    low: Num
+    high: Num
+
+
+Cell = Num | Text | Suppressed | Range
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    parts: tuple[str | Num, ...]
+    note: bool = False
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[Cell, ...]], ...]  # (row header, cells)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    caption: str
+    alt: str
+    spec: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    value: Cell
+    detail: tuple[str | Num, ...]
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    figures: tuple[KeyFigure, ...]
+
+
+Block = Paragraph | Heading | Table | Chart | KeyFigures
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+    sheet: str  # the workbook sheet of its tables (≤ 31 characters)
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: str
+    name: str
+    definition: str
+    unit: str
+    population: str
+
+
+@dataclass
+class Report:
+    lang: str
+    title: str
+    subtitle: str
+    region_name: str
+    year: int
+    synthetic: bool
+    synthetic_note: str
+    footer: str
+    build_id: int
+    chapters: list[Chapter] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
+    long_rows: list[dict[str, Any]] = field(default_factory=list)  # every single-domain row
+    cross_rows: list[dict[str, Any]] = field(default_factory=list)  # every two-way cross row
+    labels: dict[str, str] = field(default_factory=dict)  # words the renderers need
+
+
+class ReportError(InnomonError):
+    """The report cannot be made (e.g. the wave has no build, an unknown indicator)."""
+
+
+# --- what the chapters show -----------------------------------------------------------------
+
+ACTIVITY_SHARES = (
+    "product_innovators",
+    "process_innovators",
+    "innovators",
+    "ntm_innovators",
+    "top_innovators",
+    "investors",
+    "rd_internal",
+    "rd_internal_innovators",
+    "collab_knowledge",
+)
+TURNOVER_SHARES = (
+    "ntm_turnover_share",
+    "ntf_turnover_share",
+    "ntm_turnover_share_pi",
+    "ntf_turnover_share_pi",
+    "ntm_sales",
+    "ntf_sales",
+    "innovation_spend",
+    "innovation_spend_weighted",
+)
+PARTICIPATION = ("participants", "in_network", "in_test_environment", "in_incubator")
+TREND_INDICATORS = ("participants", "innovators", "top_innovators", "investors")
+SINGLE_DOMAINS = ("province", "corop", "sbi_group", "size_class", "age_class")
+DEFAULT_MAP_INDICATOR = "participants"
+STRATEGY_ORDER = ("neither", "invest_only", "collab_only", "both")
+# indicators a build adds to the catalogue's: (unit, printed = stored × scale)
+EXTRA_UNITS = {
+    "participation_by_level": ("%", 1.0),
+    "in_network_by_level": ("%", 1.0),
+    "in_test_environment_by_level": ("%", 1.0),
+    "in_incubator_by_level": ("%", 1.0),
+    "top_innovators_without_collaboration": ("%", 1.0),
+    "strategy_ntm_turnover_share": ("% of turnover", 1.0),
+    "strategy_top_innovators": ("%", 100.0),  # stored as a fraction
+}
+
+
+def _finite(x: Any) -> bool:
+    return x is not None and isinstance(x, int | float) and math.isfinite(x)
+
+
+class _Builder:
+    """Builds the ``Report`` of one build in the active language (``translation.override``)."""
+
+    def __init__(
+        self,
+        build: Build,
+        lang: str,
+        region_data: RegionData,
+        geometry: Any = None,
+        map_indicator: str = DEFAULT_MAP_INDICATOR,
+    ) -> None:
+        self.build = build
+        self.wave: Wave = build.wave
+        self.lang = lang
+        self.region = region_data
+        self.geometry = geometry
+        self.catalogue = {i.id: i for i in load_indicators()}
+        if map_indicator not in self.catalogue:
+            raise ReportError(
+                f"indicator '{map_indicator}' for the maps is not in the catalogue; "
+                f"choose one of {', '.join(sorted(self.catalogue))}"
+            )
+        self.map_indicator = map_indicator
+        self.typology = load_typology(config.monitor_settings().top_innovator_threshold)
+        self.estimates: dict[tuple[str, str, str], BuildEstimate] = {
+            (e.indicator, e.domain, e.domain_value): e
+            for e in build.estimates.exclude(domain__contains="*")
+        }
+        self.region_name = region_data.name_en if lang == "en" else region_data.name_nl
+        self.population_text = _("SMEs (fewer than 250 employees) in %(region)s, %(year)s") % {
+            "region": self.region_name,
+            "year": self.wave.year,
+        }
+        self.suppressed_text = _("suppressed")
+
+    # -- numbers -----------------------------------------------------------------------------
+
+    def num(
+        self, value: float | int, ref: str, decimals: int = 0, percent: bool = False, scale=1.0
+    ) -> Num:
+        shown = value * scale
+        text = (
+            format_percent(shown, self.lang, decimals)
+            if percent
+            else format_number(shown, self.lang, decimals)
+        )
+        return Num(text, value, ref, scale, decimals, percent)
+
+    def count(self, value: int, ref: str) -> Num:
+        return self.num(int(value), ref)
+
+    def unit_of(self, indicator: str) -> tuple[str, float]:
+        if indicator in self.catalogue:
+            return self.catalogue[indicator].unit, 1.0
+        return EXTRA_UNITS.get(indicator, ("%", 1.0))
+
+    def est(self, indicator: str, domain: str = "", value: str = "") -> BuildEstimate | None:
+        return self.estimates.get((indicator, domain, value))
+
+    def est_ref(self, e: BuildEstimate, fld: str) -> str:
+        return f"est|{e.build_id}|{e.indicator}|{e.domain}|{e.domain_value}|{fld}"
+
+    def est_num(self, e: BuildEstimate, fld: str) -> Num:
+        unit, scale = self.unit_of(e.indicator)
+        decimals = 2 if unit == "count" else 1
+        return self.num(
+            getattr(e, fld), self.est_ref(e, fld), decimals, percent=unit != "count", scale=scale
+        )
+
+    def est_cells(self, e: BuildEstimate | None) -> tuple[Cell, Cell, Cell]:
+        """estimate, 95 % CI, n — suppressed estimates say so (n is still shown)."""
+        if e is None:
+            na = Text(_("not available"))
+            return na, na, na
+        n = self.count(e.n, self.est_ref(e, "n"))
+        if e.suppressed or not _finite(e.estimate):
+            return Suppressed(self.suppressed_text), Suppressed(self.suppressed_text), n
+        if _finite(e.ci_low) and _finite(e.ci_high):
+            ci: Cell = Range(self.est_num(e, "ci_low"), self.est_num(e, "ci_high"))
+        else:
+            ci = Text(_("not available"))
+        return self.est_num(e, "estimate"), ci, n
+
+    def est_columns(self) -> tuple[str, ...]:
+        return (_("Estimate"), _("95% confidence interval"), "n")
+
+    def chart_row(self, e: BuildEstimate | None, label: str, **extra: Any) -> dict[str, Any]:
+        """A chart datum: the estimate and its CI as printed (scaled), the label text from the
+        same formatting path, and whether it is suppressed."""
+        row = {"label": label, **extra}
+        if e is None or e.suppressed or not _finite(e.estimate):
+            row.update(estimate=None, ci_low=None, ci_high=None, suppressed=True)
+            row["text"] = self.suppressed_text
+            row["n"] = e.n if e is not None else 0
+            return row
+        _unit, scale = self.unit_of(e.indicator)
+        row.update(
+            estimate=e.estimate * scale,
+            ci_low=e.ci_low * scale if _finite(e.ci_low) else None,
+            ci_high=e.ci_high * scale if _finite(e.ci_high) else None,
+            n=e.n,
+            suppressed=False,
+            text=self.est_num(e, "estimate").text,
+        )
+        return row
+
+    # -- names -------------------------------------------------------------------------------
+
+    def ind_name(self, indicator: str) -> str:
+        ind = self.catalogue.get(indicator)
+        if ind is None:
+            return indicator
+        return ind.name_en if self.lang == "en" else ind.name_nl
+
+    def domain_title(self, domain: str) -> str:
+        return {
+            "": _("Northern Netherlands") if self.region.code == "noord-nederland" else _("Region"),
+            "province": _("Province"),
+            "corop": _("COROP region"),
+            "sbi_group": _("Sector"),
+            "size_class": _("Size class"),
+            "age_class": _("Firm age"),
+            "ladder_level": _("Innovation ladder"),
+            "strategy": _("Strategy"),
+        }.get(domain, domain)
+
+    def value_label(self, domain: str, value: str) -> str:
+        en = self.lang == "en"
+        if domain == "province":
+            for p in self.region.provinces:
+                if p.code == value:
+                    return p.name_en if en else p.name_nl
+        if domain == "corop":
+            for c in self.region.corops:
+                if c.code == value:
+                    return c.name_en if en else c.name_nl
+        if domain == "sbi_group":
+            for g in SBI_GROUPS:
+                if g.code == value:
+                    return g.name_en if en else g.name_nl
+        if domain == "age_class":
+            for a in AGE_CLASSES:
+                if a.code == value:
+                    return a.name_en if en else a.name_nl
+        if domain == "size_class":
+            return {
+                "micro": _("micro (0–9 employees)"),
+                "small": _("small (10–49 employees)"),
+                "medium": _("medium-sized (50–249 employees)"),
+            }.get(value, value)
+        if domain == "ladder_level":
+            for level in self.typology.levels:
+                if str(level.score) == value:
+                    return level.name_en if en else level.name_nl
+        if domain == "strategy":
+            return {
+                "neither": _("neither"),
+                "invest_only": _("internal investment only"),
+                "collab_only": _("collaboration only"),
+                "both": _("both"),
+            }.get(value, value)
+        return value
+
+    def domain_values(self, domain: str) -> list[str]:
+        if domain == "province":
+            return [p.code for p in self.region.provinces]
+        if domain == "corop":
+            return [c.code for c in self.region.corops]
+        if domain == "sbi_group":
+            return [g.code for g in SBI_GROUPS]
+        if domain == "size_class":
+            return ["micro", "small", "medium"]
+        if domain == "age_class":
+            return [a.code for a in AGE_CLASSES]
+        if domain == "ladder_level":
+            return [str(level.score) for level in sorted(self.typology.levels, key=_score)]
+        if domain == "strategy":
+            return list(STRATEGY_ORDER)
+        return sorted({v for (_i, d, v) in self.estimates if d == domain})
+
+    def caption(self, extra: str = "") -> str:
+        text = _(
+            "Population: %(population)s. Weighted estimates with 95%% confidence intervals "
+            "(error bars); n is the number of responding firms."
+        ) % {"population": self.population_text}
+        return f"{text} {extra}".strip()
+
+    # -- generic pieces ----------------------------------------------------------------------
+
+    def estimate_table(
+        self, id: str, title: str, keys: list[tuple[str, str, str, str]], note: str = ""
+    ) -> Table:
+        """Rows (label, indicator, domain, value) of estimates with CI and n."""
+        rows = tuple(
+            (label, self.est_cells(self.est(ind, dom, val))) for label, ind, dom, val in keys
+        )
+        return Table(id, title, self.est_columns(), rows, note)
+
+    def bar_chart(
+        self,
+        id: str,
+        title: str,
+        keys: list[tuple[str, str, str, str]],
+        unit: str,
+        caption_extra: str = "",
+    ) -> Chart:
+        data = [self.chart_row(self.est(ind, dom, val), label) for label, ind, dom, val in keys]
+        alt = self.alt_text(title, data, unit)
+        spec = charts.bar_chart(data, title, self.axis_title(unit), alt, self.lang)
+        return Chart(id, title, self.caption(caption_extra), alt, spec)
+
+    def axis_title(self, unit: str) -> str:
+        return {
+            "%": _("% of SMEs"),
+            "% of turnover": _("% of turnover"),
+            "count": _("number"),
+        }.get(unit, unit)
+
+    def alt_text(self, title: str, data: list[dict[str, Any]], unit: str) -> str:
+        shown = [d for d in data if not d["suppressed"]]
+        parts = [_("Bar chart: %(title)s.") % {"title": title}]
+        if shown:
+            hi = max(shown, key=lambda d: d["estimate"])
+            lo = min(shown, key=lambda d: d["estimate"])
+            parts.append(
+                _("Highest: %(label)s, %(value)s; lowest: %(low_label)s, %(low_value)s.")
+                % {
+                    "label": hi["label"],
+                    "value": hi["text"],
+                    "low_label": lo["label"],
+                    "low_value": lo["text"],
+                }
+            )
+        hidden = len(data) - len(shown)
+        if hidden:
+            parts.append(_("Suppressed bars: %(count)s.") % {"count": hidden})
+        return " ".join(parts)
+
+    # -- chapters ----------------------------------------------------------------------------
+
+    def key_figures(self) -> Chapter:
+        facts = response_counts(self.wave)
+        figures = [
+            KeyFigure(
+                _("Responding SMEs"),
+                self.count(facts["complete"], f"responses|{self.wave.pk}|complete||"),
+                (
+                    _("of"),
+                    " ",
+                    self.count(self.wave.invited, f"wave|{self.wave.pk}|invited"),
+                    " ",
+                    _("firms invited"),
+                ),
+            )
+        ]
+        for ind in ("participants", "innovators", "top_innovators"):
+            e = self.est(ind)
+            value, ci, n = self.est_cells(e)
+            detail: tuple[str | Num, ...] = ("n = ", n)
+            if isinstance(ci, Range):
+                detail = (_("95% CI"), " ", ci.low, "–", ci.high, "; n = ", n)
+            figures.append(KeyFigure(self.ind_name(ind), value, detail))
+        blocks: list[Block] = [
+            Paragraph(
+                (
+                    _(
+                        "All figures are estimates for the whole population of SMEs in the "
+                        "region, weighted to the population frame, with 95% confidence intervals "
+                        "and the number of responding firms (n) they rest on."
+                    ),
+                ),
+                note=True,
+            ),
+            KeyFigures(tuple(figures)),
+        ]
+        sentence = self.complementarity_sentence()
+        if sentence:
+            blocks.append(sentence)
+        return Chapter("summary", _("Key figures"), tuple(blocks), _("Key figures"))
+
+    def method(self) -> Chapter:
+        wave = self.wave
+        facts = response_counts(wave)
+        wid = wave.pk
+        blocks: list[Block] = []
+        start = date_format(wave.fieldwork_start, "j F Y")
+        end = date_format(wave.fieldwork_end, "j F Y")
+        rate = 100.0 * facts["complete"] / wave.invited if wave.invited else None
+        parts: list[str | Num] = [
+            _("Fieldwork ran from %(start)s to %(end)s.") % {"start": start, "end": end},
+            " ",
+            _("Invited:"),
+            " ",
+            self.count(wave.invited, f"wave|{wid}|invited"),
+            " ",
+            _("firms; complete responses:"),
+            " ",
+            self.count(facts["complete"], f"responses|{wid}|complete||"),
+        ]
+        if rate is not None:
+            parts += [
+                " (",
+                _("response rate"),
+                " ",
+                self.num(rate, f"rate|{wid}|wave||", 1, percent=True),
+                ")",
+            ]
+        parts += [
+            ". ",
+            _("Partial responses (not used):"),
+            " ",
+            self.count(facts["partial"], f"responses|{wid}|partial||"),
+            "; ",
+            _("excluded (not an SME):"),
+            " ",
+            self.count(facts["excluded"], f"responses|{wid}|excluded||"),
+            ".",
+        ]
+        blocks.append(Paragraph(tuple(parts)))
+        # response by stratum
+        rows = []
+        for dim in ("province", "size_class", "section_group"):
+            for value, invited, complete in strata_counts(wave, dim):
+                label = (
+                    self.value_label("sbi_group", value)
+                    if dim == "section_group"
+                    else self.value_label(dim, value)
+                )
+                key = f"{dim}|{value}"
+                rate_cell: Cell = (
+                    self.num(100.0 * complete / invited, f"rate|{wid}|{key}", 1, percent=True)
+                    if invited
+                    else Text(_("not available"))
+                )
+                rows.append(
+                    (
+                        f"{self.strata_title(dim)}: {label}",
+                        (
+                            self.count(invited, f"responses|{wid}|all|{key}"),
+                            self.count(complete, f"responses|{wid}|complete|{key}"),
+                            rate_cell,
+                        ),
+                    )
+                )
+        blocks.append(
+            Table(
+                "response-by-stratum",
+                _("Response by stratum"),
+                (_("Firms approached"), _("Complete responses"), _("Response rate")),
+                tuple(rows),
+                _(
+                    "Firms approached: every firm of the wave in the stratum, whatever its answer "
+                    "status; strata by the firm register (large firms are invited but excluded)."
+                ),
+            )
+        )
+        blocks.append(self.weighting_table())
+        blocks.append(self.panel_table())
+        return Chapter("method", _("Method and response"), tuple(blocks), _("Method"))
+
+    def strata_title(self, dim: str) -> str:
+        return {
+            "province": _("Province"),
+            "size_class": _("Size class"),
+            "section_group": _("Sector"),
+        }[dim]
+
+    def weighting_table(self) -> Table:
+        w = self.build.weighting or {}
+        d = w.get("diagnostics") or {}
+        bid = self.build.pk
+        rows: list[tuple[str, tuple[Cell, ...]]] = []
+        method = {"raking": _("raking")}.get(str(w.get("method")), str(w.get("method") or ""))
+        margins = ", ".join(
+            {
+                "province": _("province"),
+                "size_class": _("size class"),
+                "section_group": _("sector group"),
+            }.get(m, m)
+            for m in w.get("margins", [])
+        )
+        rows.append((_("Method"), (Text(f"{method} ({margins})"),)))
+        if _finite(w.get("frame_year")):
+            rows.append((_("Population frame of"), (Text(str(w["frame_year"])),)))
+        for key, label, decimals in (("population", _("Population (SMEs in the frame)"), 0),):
+            if _finite(w.get(key)):
+                rows.append((label, (self.num(w[key], f"weighting|{bid}|{key}", decimals),)))
+        for key, label, decimals in (
+            ("n", _("Respondents weighted"), 0),
+            ("kish_n_eff", _("Effective sample size (Kish)"), 0),
+            ("deff_weighting", _("Design effect of the weighting"), 2),
+            ("minimum", _("Smallest weight"), 1),
+            ("median", _("Median weight"), 1),
+            ("maximum", _("Largest weight"), 1),
+            ("max_min_ratio", _("Largest / smallest weight"), 1),
+        ):
+            if _finite(d.get(key)):
+                rows.append(
+                    (label, (self.num(d[key], f"weighting|{bid}|diagnostics.{key}", decimals),))
+                )
+        converged = w.get("converged")
+        if converged is not None:
+            rows.append(
+                (
+                    _("Raking converged"),
+                    (Text(_("yes") if converged else _("no")),),
+                )
+            )
+        collapsed = w.get("collapsed") or {}
+        if collapsed:
+            rows.append((_("Merged empty cells"), (Text(str(collapsed)),)))
+        return Table(
+            "weighting",
+            _("The weighting and its diagnostics"),
+            (_("Value"),),
+            tuple(rows),
+            _(
+                "The weights make the respondents add up to the frame's counts by province, "
+                "size class and sector group. The design effect of the weighting (Kish) shows "
+                "how much the unequal weights widen the confidence intervals."
+            ),
+        )
+
+    def panel_table(self) -> Table:
+        rows = []
+        for other, both in panel_overlap(self.wave):
+            rows.append(
+                (
+                    str(other.year),
+                    (self.count(both, f"panel|{self.wave.pk}|{other.pk}"),),
+                )
+            )
+        return Table(
+            "panel",
+            _("Panel overlap"),
+            (_("Firms that also responded then"),),
+            tuple(rows),
+            _("Firms with complete responses in both waves, matched by KvK number.")
+            if rows
+            else _("This is the first wave: no panel overlap yet."),
+        )
+
+    def innovation(self) -> Chapter:
+        shares = [(self.ind_name(i), i, "", "") for i in ACTIVITY_SHARES if i in self.catalogue]
+        turnover = [(self.ind_name(i), i, "", "") for i in TURNOVER_SHARES if i in self.catalogue]
+        blocks: list[Block] = [
+            self.bar_chart("activities", _("Innovation activities and investment"), shares, "%"),
+            self.estimate_table(
+                "activities-table", _("Innovation activities and investment"), shares
+            ),
+            self.bar_chart(
+                "performance",
+                _("Innovation performance and spending, as % of turnover"),
+                turnover,
+                "% of turnover",
+            ),
+            self.estimate_table(
+                "performance-table",
+                _("Innovation performance and spending, as % of turnover"),
+                turnover,
+            ),
+        ]
+        return Chapter(
+            "innovation",
+            _("Innovation activities, investments and performance"),
+            tuple(blocks),
+            _("Innovation"),
+        )
+
+    def typology_chapter(self) -> Chapter:
+        counts = Counter(self.build.firm_classes.values_list("level", flat=True))
+        flags = self.build.firm_classes.aggregate(
+            top=Count("id", filter=Q(top=True)),
+            frugal=Count("id", filter=Q(frugal=True)),
+            micro_veteran=Count("id", filter=Q(micro_veteran=True)),
+        )
+        bid = self.build.pk
+        levels = sorted(self.typology.levels, key=_score, reverse=True)
+        data = []
+        rows = []
+        for level in levels:
+            name = level.name_en if self.lang == "en" else level.name_nl
+            definition = level.definition_en if self.lang == "en" else level.definition_nl
+            n = counts.get(level.score, 0)
+            num = self.count(n, f"classes|{bid}|level|{level.score}")
+            data.append({"label": name, "count": n, "text": num.text, "score": level.score})
+            rows.append((name, (num, Text(definition))))
+        undecided = counts.get(None, 0)
+        rows.append(
+            (
+                _("not decided (answers missing)"),
+                (self.count(undecided, f"classes|{bid}|level|none"), Text("")),
+            )
+        )
+        title = _("The innovation pyramid: responding firms per level")
+        alt = (
+            _("Pyramid chart: %(title)s.") % {"title": title}
+            + " "
+            + "; ".join(f"{d['label']}: {d['text']}" for d in data)
+        )
+        chart = Chart(
+            "pyramid",
+            title,
+            _(
+                "Responding firms (unweighted counts), %(region)s, %(year)s. The levels are "
+                "the typology's rules applied to each firm's answers."
+            )
+            % {"region": self.region_name, "year": self.wave.year},
+            alt,
+            charts.pyramid_chart(data, title, alt, _("responding firms"), self.lang),
+        )
+        flag_rows = []
+        for flag in self.typology.flags:
+            name = flag.name_en if self.lang == "en" else flag.name_nl
+            n = flags.get(flag.id)
+            if n is not None:
+                flag_rows.append((name, (self.count(n, f"classes|{bid}|flag|{flag.id}"),)))
+        blocks: list[Block] = [
+            Paragraph(
+                (
+                    _(
+                        "The monitor sorts firms on an innovation ladder: from firms without "
+                        "innovation to top innovators, who earn a large share of their turnover "
+                        "from products new to their market."
+                    ),
+                )
+            ),
+            chart,
+            Table(
+                "ladder",
+                _("Responding firms per level of the innovation ladder"),
+                (_("Responding firms"), _("Definition")),
+                tuple(rows),
+                _("Counts of responding firms, not population estimates."),
+            ),
+            Table(
+                "flags",
+                _("Responding firms with a typology flag"),
+                (_("Responding firms"),),
+                tuple(flag_rows),
+                _("Counts of responding firms, not population estimates."),
+            ),
+            self.estimate_table(
+                "top-estimate",
+                _("Top innovators among all SMEs"),
+                [(self.ind_name("top_innovators"), "top_innovators", "", "")],
+            ),
+        ]
+        return Chapter(
+            "typology", _("The typology and the innovation pyramid"), tuple(blocks), _("Typology")
+        )
+
+    def collaboration(self) -> Chapter:
+        by_type = [(self.ind_name(i), i, "", "") for i in PARTICIPATION]
+        levels = self.domain_values("ladder_level")
+        by_level = [
+            (self.value_label("ladder_level", v), "participation_by_level", "ladder_level", v)
+            for v in levels
+        ]
+        blocks: list[Block] = [
+            self.bar_chart(
+                "participation", _("Participation in collaboration initiatives"), by_type, "%"
+            ),
+            self.estimate_table(
+                "participation-table", _("Participation in collaboration initiatives"), by_type
+            ),
+            self.bar_chart(
+                "participation-by-level",
+                _("Participation per level of the innovation ladder"),
+                by_level,
+                "%",
+                _("Share of the SMEs at each level that take part in at least one initiative."),
+            ),
+            self.estimate_table(
+                "participation-by-level-table",
+                _("Participation per level of the innovation ladder"),
+                by_level,
+            ),
+        ]
+        # types per level: grouped
+        grouped = []
+        keys = []
+        type_names = self.type_names()
+        for t in ("in_network", "in_test_environment", "in_incubator"):
+            for v in levels:
+                label = self.value_label("ladder_level", v)
+                e = self.est(f"{t}_by_level", "ladder_level", v)
+                grouped.append(self.chart_row(e, label, group=type_names[t]))
+                keys.append((f"{self.ind_name(t)} — {label}", f"{t}_by_level", "ladder_level", v))
+        title = _("Type of initiative per level of the innovation ladder")
+        alt = self.alt_text(title, grouped, "%")
+        blocks.append(
+            Chart(
+                "types-by-level",
+                title,
+                self.caption(),
+                alt,
+                charts.grouped_bar_chart(grouped, title, self.axis_title("%"), alt, self.lang),
+            )
+        )
+        blocks.append(self.estimate_table("types-by-level-table", title, keys))
+        blocks += self.complementarity_blocks()
+        return Chapter(
+            "collaboration", _("Collaboration initiatives"), tuple(blocks), _("Collaboration")
+        )
+
+    def complementarity_sentence(self) -> Paragraph | None:
+        comp = (self.build.summary or {}).get("complementarity") or {}
+        bid = self.build.pk
+        verdict = comp.get("verdict")
+        if not verdict or not _finite(comp.get("delta_pp")):
+            if comp.get("error"):
+                return Paragraph(
+                    (
+                        _(
+                            "The complementarity of collaboration and internal investment could "
+                            "not be estimated for this wave."
+                        ),
+                    )
+                )
+            return None
+        lead = {
+            "complements": _(
+                "Collaboration and internal investment in innovation are complements: firms "
+                "that do both earn more of their turnover from new-to-market products than the "
+                "two separate effects add up to."
+            ),
+            "substitutes": _(
+                "Collaboration and internal investment in innovation are substitutes: doing "
+                "both adds less than the two separate effects."
+            ),
+        }.get(
+            verdict,
+            _(
+                "The data show no clear complementarity of collaboration and internal "
+                "investment in innovation."
+            ),
+        )
+        parts: list[str | Num] = [
+            lead,
+            " ",
+            _("Supermodularity contrast:"),
+            " ",
+            self.num(comp["delta_pp"], f"summary|{bid}|complementarity.delta_pp", 1),
+            " ",
+            _("percentage points"),
+        ]
+        if _finite(comp.get("ci_low")) and _finite(comp.get("ci_high")):
+            parts += [
+                " (",
+                _("95% CI"),
+                " ",
+                self.num(comp["ci_low"], f"summary|{bid}|complementarity.ci_low", 1),
+                " ",
+                _("to"),
+                " ",
+                self.num(comp["ci_high"], f"summary|{bid}|complementarity.ci_high", 1),
+            ]
+            p = comp.get("p_greater") if verdict != "substitutes" else comp.get("p_less")
+            if _finite(p):
+                if p < 0.001:
+                    parts += ["; ", _("one-sided p"), " < ", self.num(0.001, "const|0.001", 3)]
+                else:
+                    key = "p_greater" if verdict != "substitutes" else "p_less"
+                    parts += [
+                        "; ",
+                        _("one-sided p"),
+                        " = ",
+                        self.num(p, f"summary|{bid}|complementarity.{key}", 3),
+                    ]
+            parts.append(")")
+        parts.append(".")
+        return Paragraph(tuple(parts))
+
+    def complementarity_blocks(self) -> list[Block]:
+        blocks: list[Block] = [Heading(_("Complementarity of collaboration and investment"))]
+        keys = [
+            (self.value_label("strategy", s), "strategy_ntm_turnover_share", "strategy", s)
+            for s in STRATEGY_ORDER
+        ]
+        if any(self.est(i, d, v) for _l, i, d, v in keys):
+            blocks.append(
+                self.bar_chart(
+                    "strategies",
+                    _("Turnover from new-to-market products by strategy"),
+                    keys,
+                    "% of turnover",
+                    _(
+                        "Strategies: internal investment in innovation and/or participation in a "
+                        "collaboration initiative."
+                    ),
+                )
+            )
+            rows = []
+            for s in STRATEGY_ORDER:
+                a = self.est_cells(self.est("strategy_ntm_turnover_share", "strategy", s))
+                t = self.est_cells(self.est("strategy_top_innovators", "strategy", s))
+                rows.append((self.value_label("strategy", s), (a[0], a[1], t[0], t[1], a[2])))
+            blocks.append(
+                Table(
+                    "strategies-table",
+                    _("Performance by strategy"),
+                    (
+                        _("% of turnover new to the market"),
+                        _("95% confidence interval"),
+                        _("Top innovators (%)"),
+                        _("95% confidence interval"),
+                        "n",
+                    ),
+                    tuple(rows),
+                )
+            )
+        sentence = self.complementarity_sentence()
+        if sentence:
+            blocks.append(sentence)
+        alone = (self.build.summary or {}).get("top_without_collaboration") or {}
+        e = self.est("top_innovators_without_collaboration")
+        if e is not None and not e.suppressed and _finite(e.estimate):
+            blocks.append(
+                Paragraph(
+                    (
+                        _("Of the top innovators,"),
+                        " ",
+                        self.est_num(e, "estimate"),
+                        " ",
+                        _("reach the top without any collaboration initiative"),
+                        " (",
+                        _("95% CI"),
+                        " ",
+                        self.est_num(e, "ci_low"),
+                        "–",
+                        self.est_num(e, "ci_high"),
+                        "; n = ",
+                        self.count(e.n, self.est_ref(e, "n")),
+                        ").",
+                    )
+                )
+            )
+        elif alone:
+            pass
+        return blocks
+
+    def regional(self) -> Chapter:
+        ind = self.map_indicator
+        name = self.ind_name(ind)
+        unit, _scale = self.unit_of(ind)
+        blocks: list[Block] = []
+        corop_rows = []
+        for c in self.region.corops:
+            e = self.est(ind, "corop", c.code)
+            row = self.chart_row(e, c.name_en if self.lang == "en" else c.name_nl)
+            row.update(code=c.code, row=c.tile_row, col=c.tile_col, province=c.province_code)
+            corop_rows.append(row)
+        province_rows = []
+        for p in self.region.provinces:
+            e = self.est(ind, "province", p.code)
+            row = self.chart_row(e, p.name_en if self.lang == "en" else p.name_nl)
+            row.update(code=p.code)
+            province_rows.append(row)
+        legend = self.axis_title(unit)
+        geo = self.geometry
+        source = (
+            geo.attribution
+            if geo is not None
+            else _("Schematic tile map: one tile per COROP region in its geographic arrangement.")
+        )
+        for level, rows in (("province", province_rows), ("corop", corop_rows)):
+            title = (
+                _("%(indicator)s by province")
+                if level == "province"
+                else _("%(indicator)s by COROP region")
+            ) % {"indicator": name}
+            alt = self.map_alt(title, rows)
+            if geo is not None and geo.has(level):
+                spec = charts.geo_choropleth(
+                    geo.features(level), rows, title, legend, alt, geo.planar, self.lang
+                )
+            else:
+                spec = charts.tile_choropleth(
+                    self.tile_rows(level, rows), title, legend, alt, self.lang
+                )
+            blocks.append(Chart(f"map-{level}", title, self.caption(source), alt, spec))
+        # initiatives as markers by type
+        counts = initiative_counts(self.wave)
+        type_names = {t[3:] if t.startswith("in_") else t: n for t, n in self.type_names().items()}
+        marks = []
+        for c in self.region.corops:
+            for t, tname in type_names.items():
+                n = counts.get((c.code, t), 0)
+                if n:
+                    marks.append(
+                        {
+                            "code": c.code,
+                            "label": c.name_en if self.lang == "en" else c.name_nl,
+                            "row": c.tile_row,
+                            "col": c.tile_col,
+                            "type": tname,
+                            "type_id": t,
+                            "count": n,
+                            "text": format_number(n, self.lang),
+                        }
+                    )
+        title = _("Collaboration initiatives by type and COROP region")
+        total = sum(m["count"] for m in marks)
+        alt = _(
+            "Map: %(count)s collaboration initiatives as markers by type in the COROP regions."
+        ) % {"count": total}
+        if geo is not None and geo.has("corop"):
+            spec = charts.geo_markers(
+                geo.features("corop"), geo.centroids("corop"), marks, title, alt, geo.planar
+            )
+        else:
+            spec = charts.tile_markers(self.tile_rows("corop", corop_rows), marks, title, alt)
+        blocks.append(
+            Chart(
+                "map-initiatives",
+                title,
+                _("Initiatives in the registry, by the municipality of their location. %(source)s")
+                % {"source": source},
+                alt,
+                spec,
+            )
+        )
+        keys = [
+            (self.value_label("province", p.code), ind, "province", p.code)
+            for p in self.region.provinces
+        ] + [(self.value_label("corop", c.code), ind, "corop", c.code) for c in self.region.corops]
+        blocks.append(
+            self.bar_chart(
+                f"{ind}-by-region",
+                _("%(indicator)s by province and COROP region") % {"indicator": name},
+                keys,
+                unit,
+            )
+        )
+        blocks.append(
+            self.estimate_table(
+                "regional-table",
+                _("%(indicator)s by province and COROP region") % {"indicator": name},
+                keys,
+            )
+        )
+        return Chapter("regional", _("The regional picture"), tuple(blocks), _("Regions"))
+
+    def type_names(self) -> dict[str, str]:
+        return {
+            "in_network": _("innovation network"),
+            "in_test_environment": _("test environment"),
+            "in_incubator": _("incubator"),
+        }
+
+    def tile_rows(self, level: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Rows of the tile map: one tile per COROP region; for provinces every tile carries
+        its province's value and the province name is printed on one of its tiles."""
+        if level == "corop":
+            return rows
+        by_code = {r["code"]: r for r in rows}
+        out = []
+        for p in self.region.provinces:
+            first = min(p.corops, key=lambda c: (c.tile_row, c.tile_col))
+            for c in p.corops:
+                r = dict(by_code[p.code])
+                r.update(row=c.tile_row, col=c.tile_col, tile=c.code)
+                if c is not first:
+                    r["label"] = ""
+                    r["text"] = ""
+                out.append(r)
+        return out
+
+    def map_alt(self, title: str, rows: list[dict[str, Any]]) -> str:
+        return (
+            _("Map: %(title)s.") % {"title": title}
+            + " "
+            + "; ".join(f"{r['label']}: {r['text']}" for r in rows)
+        )
+
+    def trends(self) -> Chapter:
+        builds = [
+            (w, latest_build(w))
+            for w in Wave.objects.filter(
+                region=self.wave.region, year__lte=self.wave.year
+            ).order_by("year")
+        ]
+        builds = [(w, b) for w, b in builds if b is not None]
+        data = []
+        ests = {
+            (e.build_id, e.indicator): e
+            for e in BuildEstimate.objects.filter(
+                build__in=[b for _w, b in builds], domain="", indicator__in=TREND_INDICATORS
+            )
+        }
+        table_rows = []
+        for ind in TREND_INDICATORS:
+            for w, b in builds:
+                e = ests.get((b.pk, ind))
+                data.append(self.chart_row(e, self.ind_name(ind), year=w.year))
+                table_rows.append((f"{self.ind_name(ind)} — {w.year}", self.est_cells(e)))
+        title = _("Trends over the waves")
+        alt = _("Line chart: %(title)s, %(first)s–%(last)s, for %(names)s.") % {
+            "title": title,
+            "first": builds[0][0].year if builds else self.wave.year,
+            "last": self.wave.year,
+            "names": ", ".join(self.ind_name(i) for i in TREND_INDICATORS),
+        }
+        blocks: list[Block] = [
+            Chart(
+                "trends",
+                title,
+                _(
+                    "Population: SMEs in %(region)s, each wave weighted to its own frame; "
+                    "latest build of each wave; 95%% confidence intervals."
+                )
+                % {"region": self.region_name},
+                alt,
+                charts.trend_chart(data, title, self.axis_title("%"), alt, self.lang),
+            ),
+            Table("trends-table", title, self.est_columns(), tuple(table_rows)),
+        ]
+        trend = (self.build.summary or {}).get("trends") or {}
+        changes = trend.get("changes") or []
+        if changes:
+            bid = self.build.pk
+            rows = []
+            for i, c in enumerate(changes):
+                if not all(_finite(c.get(k)) for k in ("difference", "ci_low", "ci_high")):
+                    continue
+                ref = f"summary|{bid}|trends.changes.{i}"
+                p = c.get("p_value")
+                rows.append(
+                    (
+                        self.ind_name(c["indicator"]),
+                        (
+                            self.num(c["difference"], f"{ref}.difference", 1),
+                            Range(
+                                self.num(c["ci_low"], f"{ref}.ci_low", 1),
+                                self.num(c["ci_high"], f"{ref}.ci_high", 1),
+                            ),
+                            self.num(p, f"{ref}.p_value", 3)
+                            if _finite(p)
+                            else Text(_("not available")),
+                        ),
+                    )
+                )
+            blocks.append(
+                Table(
+                    "changes",
+                    _("Changes since %(year)s") % {"year": trend.get("previous_year")},
+                    (_("Difference (points)"), _("95% confidence interval"), "p"),
+                    tuple(rows),
+                    _(
+                        "Difference between this wave's estimate and the previous wave's, with "
+                        "a conservative test that treats the two waves as independent samples."
+                    ),
+                )
+            )
+        moves = trend.get("transitions") or {}
+        if moves.get("panel_firms"):
+            bid = self.build.pk
+            blocks.append(
+                Paragraph(
+                    (
+                        _("Of the"),
+                        " ",
+                        self.count(
+                            moves["panel_firms"], f"summary|{bid}|trends.transitions.panel_firms"
+                        ),
+                        " ",
+                        _("firms that answered both waves,"),
+                        " ",
+                        self.count(moves["moved_up"], f"summary|{bid}|trends.transitions.moved_up"),
+                        " ",
+                        _("moved up the innovation ladder and"),
+                        " ",
+                        self.count(
+                            moves["moved_down"], f"summary|{bid}|trends.transitions.moved_down"
+                        ),
+                        " ",
+                        _("moved down."),
+                    )
+                )
+            )
+        return Chapter("trends", _("Trends over the waves"), tuple(blocks), _("Trends"))
+
+    def annex(self) -> Chapter:
+        blocks: list[Block] = [
+            Paragraph(
+                (
+                    _(
+                        "Every indicator of the catalogue for the region and each domain, with "
+                        "its definition. Two-way crosses are in the workbook."
+                    ),
+                )
+            )
+        ]
+        for ind in self.catalogue.values():
+            name = self.ind_name(ind.id)
+            blocks.append(Heading(name))
+            blocks.append(Paragraph((self.definition(ind),), note=True))
+            keys = [(self.domain_title(""), ind.id, "", "")]
+            for dom in SINGLE_DOMAINS:
+                for v in self.domain_values(dom):
+                    keys.append(
+                        (f"{self.domain_title(dom)}: {self.value_label(dom, v)}", ind.id, dom, v)
+                    )
+            blocks.append(self.estimate_table(f"annex-{ind.id}", name, keys))
+        return Chapter("annex", _("Annex: every indicator"), tuple(blocks), _("Annex"))
+
+    def definition(self, ind: Indicator) -> str:
+        return ind.definition_en if self.lang == "en" else ind.definition_nl
+
+    def definitions(self) -> list[Definition]:
+        pops = {
+            "all_smes": _("all SMEs"),
+            "product_innovators": _("product innovators"),
+            "innovators": _("innovative SMEs"),
+            "participants": _("participants in initiatives"),
+        }
+        return [
+            Definition(
+                i.id,
+                self.ind_name(i.id),
+                self.definition(i),
+                self.axis_title(i.unit),
+                pops.get(i.population, i.population),
+            )
+            for i in self.catalogue.values()
+        ]
+
+    def long_rows(self, crosses: bool) -> list[dict[str, Any]]:
+        qs = self.build.estimates.all()
+        qs = qs.filter(domain__contains="*") if crosses else qs.exclude(domain__contains="*")
+        out = []
+        for e in qs.order_by("indicator", "domain", "domain_value"):
+            doms = e.domain.split("*") if e.domain else []
+            vals = e.domain_value.split("*") if e.domain_value else []
+            _unit, scale = self.unit_of(e.indicator)
+            ok = not e.suppressed and _finite(e.estimate)
+            out.append(
+                {
+                    "indicator": e.indicator,
+                    "name": self.ind_name(e.indicator),
+                    "domain": " × ".join(self.domain_title(d) for d in doms)
+                    or self.domain_title(""),
+                    "value": " × ".join(
+                        self.value_label(d, v) for d, v in zip(doms, vals, strict=False)
+                    ),
+                    "estimate": e.estimate * scale if ok else None,
+                    "ci_low": e.ci_low * scale if ok and _finite(e.ci_low) else None,
+                    "ci_high": e.ci_high * scale if ok and _finite(e.ci_high) else None,
+                    "n": e.n,
+                    "suppressed": not ok,
+                }
+            )
+        return out
+
+    def build_report(self) -> Report:
+        synthetic = self.wave.is_synthetic
+        title = _("Innovation monitor %(region)s %(year)s") % {
+            "region": self.region_name,
+            "year": self.wave.year,
+        }
+        report = Report(
+            lang=self.lang,
+            title=title,
+            subtitle=_("Annual overview report"),
+            region_name=self.region_name,
+            year=self.wave.year,
+            synthetic=synthetic,
+            synthetic_note=_("Synthetic demonstration data: these figures describe no real firms."),
+            footer=_("%(title)s · build %(build)s of %(date)s")
+            % {
+                "title": title,
+                "build": self.build.pk,
+                "date": date_format(self.build.created_at, "j F Y"),
+            },
+            build_id=self.build.pk,
+        )
+        report.chapters = [
+            self.key_figures(),
+            self.method(),
+            self.innovation(),
+            self.typology_chapter(),
+            self.collaboration(),
+            self.regional(),
+            self.trends(),
+            self.annex(),
+        ]
+        report.definitions = self.definitions()
+        report.long_rows = self.long_rows(crosses=False)
+        report.cross_rows = self.long_rows(crosses=True)
+        report.labels = {
+            "suppressed": self.suppressed_text,
+            "contents": _("Contents"),
+            "synthetic_short": _("Synthetic demonstration data."),
+            "definitions": _("Definitions"),
+            "indicator": _("Indicator"),
+            "name": _("Name"),
+            "definition": _("Definition"),
+            "unit": _("Unit"),
+            "population": _("Population"),
+            "domain": _("Domain"),
+            "value": _("Value"),
+            "estimate": _("Estimate"),
+            "ci_low": _("95% CI lower bound"),
+            "ci_high": _("95% CI upper bound"),
+            "status": _("Status"),
+            "crosses": _("Two-way crosses"),
+            "all_estimates": _("All estimates"),
+            "cover": _("Cover"),
+            "made_by": _(
+                "Made by innomon from build %(build)s; every number is read from the stored build."
+            )
+            % {"build": self.build.pk},
+            "language": _("Language"),
+            "page": _("Page"),
+        }
+        return report
+
+
+def _score(level: Any) -> int:
+    return int(level.score)
+
+
+# --- counts read from the database ----------------------------------------------------------
+
+
+def response_counts(wave: Wave) -> dict[str, int]:
+    return Response.objects.filter(wave=wave).aggregate(
+        complete=Count("id", filter=Q(status=Response.Status.COMPLETE)),
+        partial=Count("id", filter=Q(status=Response.Status.PARTIAL)),
+        excluded=Count("id", filter=Q(status=Response.Status.EXCLUDED)),
+        all=Count("id"),
+    )
+
+
+def strata_counts(wave: Wave, dim: str) -> list[tuple[str, int, int]]:
+    """(stratum, firms of the wave, complete responses) by ``province``, ``size_class`` or
+    ``section_group`` of the firm register."""
+    field_name = {
+        "province": "firm__municipality__corop__province__code",
+        "size_class": "firm__size_class",
+        "section_group": "firm__sbi_section",
+    }[dim]
+    rows = (
+        Response.objects.filter(wave=wave)
+        .values(field_name)
+        .annotate(
+            all=Count("id"),
+            complete=Count("id", filter=Q(status=Response.Status.COMPLETE)),
+        )
+    )
+    acc: dict[str, list[int]] = {}
+    for r in rows:
+        key = r[field_name]
+        if dim == "section_group":
+            key = SECTION_GROUPS.get(key, key)
+        cell = acc.setdefault(key, [0, 0])
+        cell[0] += r["all"]
+        cell[1] += r["complete"]
+    order = {
+        "size_class": ["micro", "small", "medium", "large"],
+        "section_group": [g.code for g in SBI_GROUPS],
+    }.get(dim)
+    keys = sorted(acc, key=lambda k: (order.index(k) if order and k in order else 99, k))
+    return [(k, acc[k][0], acc[k][1]) for k in keys]
+
+
+def panel_overlap(wave: Wave) -> list[tuple[Wave, int]]:
+    """For every earlier wave of the region: firms with complete responses in both."""
+    out = []
+    for other in Wave.objects.filter(region=wave.region, year__lt=wave.year).order_by("-year"):
+        both = Response.objects.filter(
+            wave=wave,
+            status=Response.Status.COMPLETE,
+            firm__responses__wave=other,
+            firm__responses__status=Response.Status.COMPLETE,
+        ).count()
+        out.append((other, both))
+    return out
+
+
+def initiative_counts(wave: Wave) -> dict[tuple[str, str], int]:
+    """Initiatives of the registry per (COROP code, type)."""
+    rows = (
+        Initiative.objects.values("municipality__corop__code", "type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(r["municipality__corop__code"], r["type"]): r["n"] for r in rows}
+
+
+def build_content(
+    build: Build,
+    lang: str,
+    region_data: RegionData,
+    geometry: Any = None,
+    map_indicator: str = DEFAULT_MAP_INDICATOR,
+) -> Report:
+    """The report of ``build`` in ``lang`` (call inside ``translation.override(lang)``)."""
+    return _Builder(build, lang, region_data, geometry, map_indicator).build_report()

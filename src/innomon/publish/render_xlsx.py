@@ -1,0 +1,187 @@
+"""The report's tables as an Excel workbook (openpyxl): a cover, a sheet per chapter with its
+tables, the indicator definitions on a sheet of their own, and every estimate in long form
+(single domains and two-way crosses) for analysts.
+
+Numbers are numbers (the printed scale, e.g. percentages, with a number format), confidence
+intervals two columns; a suppressed cell holds the word ("onderdrukt" / "suppressed"), never
+zero or blank. Every sheet starts with the synthetic-data label when the data are synthetic.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from .content import KeyFigures, Num, Paragraph, Range, Report, Suppressed, Table
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+WARN = Font(bold=True, color="8A4B00")
+ITALIC = Font(italic=True, color="57606A")
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", " ", name)[:31].strip() or "Sheet"
+    out, i = base, 2
+    while out.lower() in used:
+        out = f"{base[:28]} {i}"
+        i += 1
+    used.add(out.lower())
+    return out
+
+
+class _Sheet:
+    def __init__(self, wb: Workbook, name: str, report: Report, widths: list[int]) -> None:
+        self.ws = wb.create_sheet(name)
+        for i, w in enumerate(widths):
+            self.ws.column_dimensions[chr(ord("A") + i)].width = w
+        if report.synthetic:
+            self.row([self.cell(report.synthetic_note, WARN)])
+            self.row([])
+
+    def cell(self, value: Any, font: Font | None = None, fmt: str | None = None) -> WriteOnlyCell:
+        c = WriteOnlyCell(self.ws, value=value)
+        if font is not None:
+            c.font = font
+        if fmt is not None:
+            c.number_format = fmt
+        return c
+
+    def row(self, cells: list[Any]) -> None:
+        self.ws.append(cells)
+
+    def num(self, n: Num) -> WriteOnlyCell:
+        fmt = "0" if n.decimals == 0 else "0." + "0" * n.decimals
+        return self.cell(n.value * n.scale, fmt=fmt)
+
+
+def _columns(table: Table) -> list[str]:
+    """Headers with each range column split into its lower and upper bound."""
+    out = []
+    first = table.rows[0][1] if table.rows else ()
+    for i, name in enumerate(table.columns):
+        has_range = any(
+            isinstance(cells[i], Range) for _l, cells in table.rows if i < len(cells)
+        ) or (i < len(first) and isinstance(first[i], Range))
+        is_ci = has_range or "95%" in name
+        out += [f"{name} (−)", f"{name} (+)"] if is_ci else [name]
+    return out
+
+
+def _write_table(sheet: _Sheet, table: Table) -> None:
+    headers = _columns(table)
+    range_cols = {i for i, name in enumerate(table.columns) if f"{name} (−)" in headers}
+    sheet.row([sheet.cell(table.title, BOLD)])
+    sheet.row([sheet.cell("")] + [sheet.cell(h, BOLD) for h in headers])
+    for label, cells in table.rows:
+        out: list[Any] = [label]
+        for i, c in enumerate(cells):
+            if i in range_cols:
+                if isinstance(c, Range):
+                    out += [sheet.num(c.low), sheet.num(c.high)]
+                elif isinstance(c, Suppressed):
+                    out += [sheet.cell(c.text, ITALIC), sheet.cell(c.text, ITALIC)]
+                else:
+                    out += [c.text, c.text]
+            elif isinstance(c, Num):
+                out.append(sheet.num(c))
+            elif isinstance(c, Suppressed):
+                out.append(sheet.cell(c.text, ITALIC))
+            else:
+                out.append(c.text)
+        sheet.row(out)
+    if table.note:
+        sheet.row([sheet.cell(table.note, ITALIC)])
+    sheet.row([])
+
+
+def render_xlsx(report: Report) -> bytes:
+    """The workbook of ``report``."""
+    wb = Workbook(write_only=True)
+    used: set[str] = set()
+    lab = report.labels
+    cover = _Sheet(wb, _sheet_name(lab["cover"], used), report, [90])
+    cover.row([cover.cell(report.title, TITLE)])
+    cover.row([report.subtitle])
+    cover.row([report.footer])
+    cover.row([lab["made_by"]])
+    cover.row([])
+    cover.row([cover.cell(lab["contents"], BOLD)])
+    for ch in report.chapters:
+        cover.row([ch.title])
+    for ch in report.chapters:
+        sheet = _Sheet(wb, _sheet_name(ch.sheet, used), report, [48, 14, 14, 14, 14, 14, 14])
+        sheet.row([sheet.cell(ch.title, TITLE)])
+        sheet.row([])
+        for block in ch.blocks:
+            if isinstance(block, Table):
+                _write_table(sheet, block)
+            elif isinstance(block, KeyFigures):
+                rows = []
+                for f in block.figures:
+                    v = f.value
+                    rows.append((f.label, (v,)))
+                _write_table(
+                    sheet, Table(f"{ch.id}-figures", ch.title, (lab["estimate"],), tuple(rows))
+                )
+            elif isinstance(block, Paragraph) and not block.note:
+                text = "".join(p.text if isinstance(p, Num) else str(p) for p in block.parts)
+                sheet.row([text])
+                sheet.row([])
+    defs = _Sheet(wb, _sheet_name(lab["definitions"], used), report, [30, 40, 100, 16, 24])
+    defs.row(
+        [
+            defs.cell(h, BOLD)
+            for h in (
+                lab["indicator"],
+                lab["name"],
+                lab["definition"],
+                lab["unit"],
+                lab["population"],
+            )
+        ]
+    )
+    for d in report.definitions:
+        defs.row([d.id, d.name, d.definition, d.unit, d.population])
+    for key, rows in (("all_estimates", report.long_rows), ("crosses", report.cross_rows)):
+        sheet = _Sheet(wb, _sheet_name(lab[key], used), report, [30, 40, 30, 40, 12, 12, 12, 8, 14])
+        sheet.row(
+            [
+                sheet.cell(h, BOLD)
+                for h in (
+                    lab["indicator"],
+                    lab["name"],
+                    lab["domain"],
+                    lab["value"],
+                    lab["estimate"],
+                    lab["ci_low"],
+                    lab["ci_high"],
+                    "n",
+                    lab["status"],
+                )
+            ]
+        )
+        for r in rows:
+            if r["suppressed"]:
+                s = sheet.cell(lab["suppressed"], ITALIC)
+                values: list[Any] = [
+                    s,
+                    sheet.cell(lab["suppressed"], ITALIC),
+                    sheet.cell(lab["suppressed"], ITALIC),
+                ]
+                status = lab["suppressed"]
+            else:
+                values = [
+                    sheet.cell(v, fmt="0.00") if v is not None else "–"
+                    for v in (r["estimate"], r["ci_low"], r["ci_high"])
+                ]
+                status = ""
+            sheet.row([r["indicator"], r["name"], r["domain"], r["value"], *values, r["n"], status])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
