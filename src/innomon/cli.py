@@ -475,6 +475,88 @@ def results(year: int, indicator: str | None, by: str | None, fmt: str) -> None:
 
 @cli.command()
 @click.argument("year", type=click.IntRange(1900, 2100))
+@click.option("--lang", type=click.Choice(["nl", "en", "all"]), default="all", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf", "xlsx", "all"]),
+    default="all",
+    show_default=True,
+)
+@click.option(
+    "--boundaries",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Province or COROP boundary file (GeoJSON/TopoJSON); repeat for both. "
+    "Default: those of `innomon geo fetch`, else the schematic tile map.",
+)
+@click.option(
+    "--map-indicator",
+    default="participants",
+    show_default=True,
+    help="Indicator of the maps (its id).",
+)
+def report(
+    year: int, lang: str, fmt: str, boundaries: tuple[Path, ...], map_indicator: str
+) -> None:
+    """Write the annual report of wave YEAR from its latest build: standalone HTML, PDF
+    (Typst) and an Excel workbook, in Dutch and English, to out/<region>/<year>/."""
+
+    def run() -> None:
+        from innomon.config import out_dir, region_code
+        from innomon.region import load_region
+
+        started = time.monotonic()
+        _ready()
+        from innomon.publish.geo import cached_boundaries, load_boundaries
+        from innomon.publish.report import FORMATS, write_report
+
+        wave = _wave(
+            year, f"there is no wave {year}; create it first with `innomon wave add {year}`"
+        )
+        region = load_region(region_code())
+        geometry = (
+            load_boundaries(list(boundaries), region) if boundaries else cached_boundaries(region)
+        )
+        paths = write_report(
+            wave,
+            out_dir(),
+            None if lang == "all" else [lang],
+            FORMATS if fmt == "all" else (fmt,),
+            geometry,
+            map_indicator,
+        )
+        for path in paths:
+            click.echo(f"innomon: wrote {path}")
+        click.echo(f"innomon: report {year} in {time.monotonic() - started:.1f} s")
+
+    _guarded(run)
+
+
+@cli.group()
+def geo() -> None:
+    """Boundary files for the report's maps."""
+
+
+@geo.command("fetch")
+def geo_fetch() -> None:
+    """Download the province and COROP boundaries (CBS/PDOK, via INNOMON_GEO_URL) into
+    INNOMON_HOME/geo/ for the report's maps."""
+
+    def run() -> None:
+        from innomon.config import ensure_home, region_code
+        from innomon.publish.geo import fetch
+        from innomon.region import load_region
+
+        ensure_home()
+        for path in fetch(load_region(region_code())):
+            click.echo(f"innomon: stored {path}")
+
+    _guarded(run)
+
+
+@cli.command()
+@click.argument("year", type=click.IntRange(1900, 2100))
 @click.option("--firm", "kvk", metavar="KVK", help="Only this firm (its KvK number).")
 def passports(year: int, kvk: str | None) -> None:
     """Write the Innovation Passport of every responding firm of wave YEAR (PDF, in the firm's
