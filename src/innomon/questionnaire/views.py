@@ -30,7 +30,7 @@ _KVK = re.compile(r"\d{8}")
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # no-referrer would make POSTs "Origin: null"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
