@@ -33,7 +33,7 @@ from innomon.survey.services import wave_records
 
 from .barometer import facts_of, instruments_for
 from .initiatives import Suggester
-from .rules import passport_rules
+from .rules import PassportRules, passport_rules
 
 
 class PassportError(InnomonError):
@@ -140,11 +140,13 @@ def build_passports(
     build: Build,
     kvks: Sequence[str] | None = None,
     on_progress: Callable[[int], None] = lambda n: None,
+    rules: PassportRules | None = None,
 ) -> list[FirmPassport]:
-    """The passport content of every responding firm of ``build`` (or only ``kvks``). Raises
-    ``PassportError`` when the build has no stored weights, the wave's responses changed since
-    the build, or a KvK number is not a responding firm of the build."""
-    rules = passport_rules()
+    """The passport content of every responding firm of ``build`` (or only ``kvks``), by the
+    passport rules (``passport.yaml`` unless ``rules`` is given). Raises ``PassportError`` when
+    the build has no stored weights, the wave's responses changed since the build, or a KvK
+    number is not a responding firm of the build."""
+    rules = rules or passport_rules()
     wave = build.wave
     if checksums(wave)["data"] != build.data_sha256:
         raise PassportError(

@@ -1,0 +1,323 @@
+"""The passports of the demo's 2017 wave (624 responding firms), made as the demo makes them:
+peer groups and their widening, percentiles against a hand computation from the build's stored
+weights, no other firm's name in any passport, the private link and its 404, the command."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django.utils.html import escape
+from pypdf import PdfReader
+
+from innomon.analysis.indicators import SBI_GROUPS
+from innomon.builds.models import FirmClass
+from innomon.builds.services import latest_build
+from innomon.cli import cli
+from innomon.demo import run as demo_run
+from innomon.passports.content import build_passports
+from innomon.passports.links import passport_link
+from innomon.passports.models import Passport, PassportLink
+from innomon.passports.rules import passport_rules
+from innomon.passports.services import passports_dir, pdf_name
+from innomon.registry.models import Firm
+from innomon.survey.models import Response, Wave
+from innomon.survey.services import wave_records
+
+pytestmark = pytest.mark.slow
+
+GROUP_OF = {letter: g.code for g in SBI_GROUPS for letter in g.sections}
+
+
+def _load_demo(home):
+    """The demo's data, builds of 2016 and 2017 and the passports of 2017 — the demo's own
+    steps, without its reports."""
+    from innomon.builds.analyse import make_analyse
+    from innomon.builds.services import build_wave
+    from innomon.config import region_code
+    from innomon.demo.generate import generate
+    from innomon.passports.services import make_passports
+    from innomon.region import load_region
+    from innomon.registry import services as registry
+
+    params = demo_run.parameters()
+    region_data = load_region(region_code())
+    data = generate(region_data, demo_run.initiatives(), params)
+    region = registry.load_region(region_data)
+    demo_run.load(data, region, params, lambda step: None)
+    for year in (2016, demo_run.PASSPORT_YEAR):
+        wave = Wave.objects.get(region=region, year=year)
+        build_wave(wave, make_analyse(year))
+    make_passports(Wave.objects.get(region=region, year=demo_run.PASSPORT_YEAR), home / "out")
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("INNOMON_HOME", str(home))
+    with django_db_blocker.unblock():
+        _load_demo(home)
+    yield home
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+    mp.undo()
+
+
+@pytest.fixture
+def wave(demo, db):
+    return Wave.objects.get(year=demo_run.PASSPORT_YEAR)
+
+
+def _text(path) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_the_demo_writes_one_pdf_per_responding_firm(demo, wave):
+    responding = set(
+        Response.objects.filter(wave=wave, status="complete")
+        .exclude(firm__size_class="large")
+        .values_list("firm__kvk", flat=True)
+    )
+    folder = passports_dir(demo / "out", wave)
+    assert {p.name for p in folder.glob("*.pdf")} == {pdf_name(2017, k) for k in responding}
+    assert len(responding) == 624
+    build = latest_build(wave)
+    assert Passport.objects.filter(build=build).count() == 624
+    assert PassportLink.objects.filter(wave=wave).count() == 624
+    for kvk in sorted(responding)[:5]:
+        reader = PdfReader(folder / pdf_name(2017, kvk))
+        assert 2 <= len(reader.pages) <= 4
+        text = _text(folder / pdf_name(2017, kvk))
+        assert "Innovatiepaspoort 2017" in text  # Dutch by default
+        assert kvk in text
+
+
+def test_peer_groups_are_the_narrowest_with_ten_firms(wave):
+    records = wave_records(wave)
+    cells, sizes = {}, {}
+    for r in records:
+        g = (GROUP_OF[r["sbi_section"]], r["size_class"])
+        cells[g] = cells.get(g, 0) + 1
+        sizes[r["size_class"]] = sizes.get(r["size_class"], 0) + 1
+    by_kvk = {p.firm.kvk: p.data for p in Passport.objects.select_related("firm")}
+    widened = 0
+    for r in records:
+        peer = by_kvk[r["kvk"]]["peer"]
+        cell = (GROUP_OF[r["sbi_section"]], r["size_class"])
+        if cells[cell] >= 10:
+            assert peer["columns"] == ["sbi_group", "size_class"]
+            assert peer["values"] == list(cell)
+            assert peer["firms"] == cells[cell]
+        else:
+            widened += 1
+            assert peer["widened"]
+            assert peer["columns"] == ["size_class"]
+            assert peer["firms"] == sizes[r["size_class"]]
+            assert peer["own_values"] == list(cell)
+            assert peer["own_firms"] == cells[cell]
+    assert widened > 0  # the demo has small cells (e.g. medium-sized industry firms)
+
+
+def test_widening_goes_on_to_the_region_and_the_passport_says_so(wave):
+    build = latest_build(wave)
+    # a rule of 150 firms: no sector × size cell and not every size class reaches it
+    strict = dataclasses.replace(passport_rules(), min_firms=150)
+    made = build_passports(build, rules=strict)
+    steps = {p.data["peer"]["step"] for p in made}
+    assert steps == {0, 1, 2} or steps == {1, 2}
+    sizes = {}
+    for r in wave_records(wave):
+        sizes[r["size_class"]] = sizes.get(r["size_class"], 0) + 1
+    for p in made:
+        size = next(
+            v
+            for c, v in zip(
+                p.data["peer"]["own_columns"], p.data["peer"]["own_values"], strict=True
+            )
+            if c == "size_class"
+        )
+        expected = 1 if sizes[size] >= 150 else 2
+        if p.data["peer"]["own_firms"] < 150:
+            assert p.data["peer"]["step"] == expected
+    region = next(p for p in made if p.data["peer"]["step"] == 2)
+    assert region.data["peer"]["columns"] == []
+    assert region.data["peer"]["firms"] == build.respondents
+    # the region's figures are the build's region estimates
+    for row in region.data["indicators"]:
+        assert row["peer"] == row["region"]
+    from django.utils import translation
+
+    from innomon.passports.render import view_model
+
+    with translation.override("en"):
+        text = view_model(region.data, "en")["peer_text"]
+    assert "fewer than 150 responding firms" in text
+    assert "all SMEs of the region" in text
+
+
+def test_percentiles_match_a_hand_computation_with_the_builds_weights(wave):
+    build = latest_build(wave)
+    weights = dict(FirmClass.objects.filter(build=build).values_list("firm__kvk", "weight"))
+    passports = {
+        p.firm.kvk: p.data for p in Passport.objects.filter(build=build).select_related("firm")
+    }
+    records = wave_records(wave)
+
+    # innovation spend (% of turnover; 0 for firms that do not invest), by hand
+    def spend(r):
+        if r.get("innovation_investment") == 0:
+            return 0.0
+        v = r.get("innovation_spend_pct")
+        return None if v is None else float(v)
+
+    kvk = sorted(passports)[7]
+    own_data = passports[kvk]
+    peer = own_data["peer"]
+    me = next(r for r in records if r["kvk"] == kvk)
+    own = spend(me)
+    assert own is not None
+
+    def in_group(r):
+        key = {"sbi_group": GROUP_OF[r["sbi_section"]], "size_class": r["size_class"]}
+        return all(key[c] == v for c, v in zip(peer["columns"], peer["values"], strict=True))
+
+    def pct(rows):
+        below = equal = total = 0.0
+        for r in rows:
+            v = spend(r)
+            if v is None:
+                continue
+            w = weights[r["kvk"]]
+            total += w
+            below += w if v < own else 0.0
+            equal += w if v == own else 0.0
+        return 100 * (below + equal / 2) / total
+
+    row = next(x for x in own_data["indicators"] if x["id"] == "innovation_spend")
+    assert row["own"] == pytest.approx(own)
+    assert row["pct_peer"] == pytest.approx(pct([r for r in records if in_group(r)]))
+    assert row["pct_region"] == pytest.approx(pct(records))
+    # the peer group's figure is the build's estimate for that domain
+    est = build.estimates.get(
+        indicator="innovation_spend",
+        domain="*".join(peer["columns"]),
+        domain_value="*".join(peer["values"]),
+    )
+    assert row["peer"]["estimate"] == pytest.approx(est.estimate)
+
+
+def test_no_passport_holds_another_firms_name(demo, wave):
+    # other firms' names (some synthetic firms share a name: those are the firm's own too)
+    names = dict(Firm.objects.values_list("kvk", "name"))
+    folder = passports_dir(demo / "out", wave)
+    passports = list(Passport.objects.filter(build__wave=wave).select_related("firm"))
+    for p in passports:
+        blob = json.dumps(p.data, ensure_ascii=False)
+        others = [n for k, n in names.items() if n != p.firm.name and n in blob]
+        assert others == [], (p.firm.kvk, others[:3])
+        assert p.data["firm_name"] == p.firm.name
+        assert not set(re.findall(r"\b\d{8}\b", blob)) - {p.firm.kvk}
+    for p in passports[:40]:
+        text = _text(folder / pdf_name(2017, p.firm.kvk))
+        assert p.firm.name in text
+        flat = " ".join(text.split())
+        assert [n for n in names.values() if n != p.firm.name and n in flat] == []
+
+
+def test_private_link_shows_the_passport_and_a_bad_token_is_a_plain_404(client, wave):
+    passport = Passport.objects.filter(build__wave=wave).select_related("firm").first()
+    path = passport_link(passport.firm, 2017)
+    assert re.fullmatch(r"/passport/[A-Za-z0-9_-]{43}/", path)  # 32 random bytes
+    page = client.get(path)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert escape(passport.firm.name) in html
+    assert "Innovatiepaspoort 2017" in html
+    assert page["X-Robots-Tag"] == "noindex, nofollow"
+    english = client.get(path + "?lang=en").content.decode()
+    assert "Innovation Passport 2017" in english
+    pdf = client.get(path + "pdf/")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    token = path.split("/")[2]
+    wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
+    for bad in (f"/passport/{wrong}/", f"/passport/{wrong}/pdf/", "/passport/x/"):
+        response = client.get(bad)
+        assert response.status_code == 404
+        assert escape(passport.firm.name).encode() not in response.content
+    link = PassportLink.objects.get(token=token)
+    link.expires_at = timezone.now() - timezone.timedelta(seconds=1)
+    link.save()
+    assert client.get(path).status_code == 404
+    assert client.get(path + "pdf/").status_code == 404
+    # asking for the link again issues a new token; the old one stays dead
+    fresh = passport_link(passport.firm, 2017)
+    assert fresh != path
+    assert client.get(fresh).status_code == 200
+    assert client.get(path).status_code == 404
+
+
+def test_passport_link_is_none_without_a_passport(wave):
+    outsider = Firm.objects.exclude(passports__isnull=False).first()
+    assert passport_link(outsider, 2017) is None
+    firm = Passport.objects.filter(build__wave=wave).first().firm
+    assert passport_link(firm, 2016) is None  # the demo makes passports of 2017 only
+
+
+def test_a_firm_that_answered_in_english_gets_an_english_passport(demo, wave):
+    from click.testing import CliRunner
+
+    response = (
+        Response.objects.filter(wave=wave, status="complete")
+        .exclude(firm__size_class="large")
+        .order_by("firm__kvk")
+        .last()
+    )
+    kvk = response.firm.kvk
+    # the answers are part of the build's checksum: the passport waits for a new build
+    response.answers = {**response.answers, "language": "en"}
+    response.save()
+    result = CliRunner().invoke(cli, ["passports", "2017", "--firm", kvk])
+    assert result.exit_code == 1
+    assert "changed after build" in result.output
+    folder = passports_dir(demo / "out", wave)
+    assert "Innovatiepaspoort" in _text(folder / pdf_name(2017, kvk))  # left as it was
+    assert CliRunner().invoke(cli, ["build", "2017"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["passports", "2017", "--firm", kvk])
+    assert result.exit_code == 0, result.output
+    assert "1 passport(s)" in result.output
+    assert "Innovation Passport 2017" in _text(folder / pdf_name(2017, kvk))
+    assert Passport.objects.get(build=latest_build(wave), firm__kvk=kvk).language == "en"
+
+
+def test_bad_input_is_one_line_and_writes_nothing(demo, wave):
+    from click.testing import CliRunner
+
+    folder = passports_dir(demo / "out", wave)
+    before = sorted(p.name for p in folder.iterdir())
+    count = Passport.objects.count()
+    result = CliRunner().invoke(cli, ["passports", "2017", "--firm", "99999999"])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0
+    assert "99999999 is not a responding firm of wave 2017" in result.output
+    result = CliRunner().invoke(cli, ["passports", "2031"])
+    assert result.exit_code == 1
+    assert "there is no wave 2031" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == before
+    assert Passport.objects.count() == count
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".passports")]
+
+
+def test_no_build_yet_is_a_clear_error(make_wave, db):
+    from click.testing import CliRunner
+
+    make_wave(2031)
+    result = CliRunner().invoke(cli, ["passports", "2031"])
+    assert result.exit_code == 1
+    assert "wave 2031 has no build yet; run `innomon build 2031` first" in result.output
