@@ -39,7 +39,7 @@ lint: $(STAMP)
 
 ## make messages: refresh the message catalogues and compile them (needs GNU gettext's xgettext)
 messages: $(STAMP)
-	cd src/innomon && INNOMON_HOME=$$(mktemp -d) ../../$(BIN)/python -m django makemessages -l nl -l en \
+	cd src/innomon && INNOMON_HOME=$$(mktemp -d) ../../$(BIN)/python -m django makemessages -l nl -l en --no-obsolete \
 	  --settings innomon.project.settings --ignore "migrations/*"
 	$(BIN)/python scripts/nl_translations.py
 

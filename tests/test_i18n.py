@@ -35,4 +35,4 @@ def test_dutch_catalogue_is_complete():
 
 def test_dutch_is_used_at_run_time():
     with translation.override("nl"):
-        assert translation.gettext("Top innovators") == "Topinnovatoren"
+        assert translation.gettext("suppressed") == "onderdrukt"

@@ -14,6 +14,7 @@ database.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -315,7 +316,7 @@ class _Builder:
 
     def domain_title(self, domain: str) -> str:
         return {
-            "": _("Northern Netherlands") if self.region.code == "noord-nederland" else _("Region"),
+            "": self.region_name,
             "province": _("Province"),
             "corop": _("COROP region"),
             "sbi_group": _("Sector"),
@@ -348,6 +349,7 @@ class _Builder:
                 "micro": _("micro (0–9 employees)"),
                 "small": _("small (10–49 employees)"),
                 "medium": _("medium-sized (50–249 employees)"),
+                "large": _("large (250 or more employees)"),
             }.get(value, value)
         if domain == "ladder_level":
             for level in self.typology.levels:
@@ -445,12 +447,9 @@ class _Builder:
             KeyFigure(
                 _("Responding SMEs"),
                 self.count(facts["complete"], f"responses|{self.wave.pk}|complete||"),
-                (
-                    _("of"),
-                    " ",
-                    self.count(self.wave.invited, f"wave|{self.wave.pk}|invited"),
-                    " ",
-                    _("firms invited"),
+                sentence(
+                    _("of %(invited)s firms invited"),
+                    invited=self.count(self.wave.invited, f"wave|{self.wave.pk}|invited"),
                 ),
             )
         ]
@@ -459,7 +458,9 @@ class _Builder:
             value, ci, n = self.est_cells(e)
             detail: tuple[str | Num, ...] = ("n = ", n)
             if isinstance(ci, Range):
-                detail = (_("95% CI"), " ", ci.low, "–", ci.high, "; n = ", n)
+                detail = sentence(
+                    _("95%% CI %(low)s–%(high)s; n = %(n)s"), low=ci.low, high=ci.high, n=n
+                )
             figures.append(KeyFigure(self.ind_name(ind), value, detail))
         blocks: list[Block] = [
             Paragraph(
@@ -474,9 +475,9 @@ class _Builder:
             ),
             KeyFigures(tuple(figures)),
         ]
-        sentence = self.complementarity_sentence()
-        if sentence:
-            blocks.append(sentence)
+        finding = self.complementarity_sentence()
+        if finding:
+            blocks.append(finding)
         return Chapter("summary", _("Key figures"), tuple(blocks), _("Key figures"))
 
     def method(self) -> Chapter:
@@ -487,36 +488,33 @@ class _Builder:
         start = date_format(wave.fieldwork_start, "j F Y")
         end = date_format(wave.fieldwork_end, "j F Y")
         rate = 100.0 * facts["complete"] / wave.invited if wave.invited else None
+        invited = self.count(wave.invited, f"wave|{wid}|invited")
+        complete = self.count(facts["complete"], f"responses|{wid}|complete||")
         parts: list[str | Num] = [
             _("Fieldwork ran from %(start)s to %(end)s.") % {"start": start, "end": end},
             " ",
-            _("Invited:"),
-            " ",
-            self.count(wave.invited, f"wave|{wid}|invited"),
-            " ",
-            _("firms; complete responses:"),
-            " ",
-            self.count(facts["complete"], f"responses|{wid}|complete||"),
         ]
         if rate is not None:
-            parts += [
-                " (",
-                _("response rate"),
-                " ",
-                self.num(rate, f"rate|{wid}|wave||", 1, percent=True),
-                ")",
-            ]
-        parts += [
-            ". ",
-            _("Partial responses (not used):"),
-            " ",
-            self.count(facts["partial"], f"responses|{wid}|partial||"),
-            "; ",
-            _("excluded (not an SME):"),
-            " ",
-            self.count(facts["excluded"], f"responses|{wid}|excluded||"),
-            ".",
-        ]
+            parts += sentence(
+                _(
+                    "%(invited)s firms were invited; %(complete)s answered completely (response "
+                    "rate %(rate)s)."
+                ),
+                invited=invited,
+                complete=complete,
+                rate=self.num(rate, f"rate|{wid}|wave||", 1, percent=True),
+            )
+        else:
+            parts += sentence(_("%(complete)s firms answered completely."), complete=complete)
+        parts += [" "]
+        parts += sentence(
+            _(
+                "Partial responses (not used): %(partial)s; excluded because the firm is not an "
+                "SME: %(excluded)s."
+            ),
+            partial=self.count(facts["partial"], f"responses|{wid}|partial||"),
+            excluded=self.count(facts["excluded"], f"responses|{wid}|excluded||"),
+        )
         blocks.append(Paragraph(tuple(parts)))
         # response by stratum
         rows = []
@@ -837,40 +835,49 @@ class _Builder:
                 "investment in innovation."
             ),
         )
-        parts: list[str | Num] = [
-            lead,
-            " ",
-            _("Supermodularity contrast:"),
-            " ",
-            self.num(comp["delta_pp"], f"summary|{bid}|complementarity.delta_pp", 1),
-            " ",
-            _("percentage points"),
-        ]
-        if _finite(comp.get("ci_low")) and _finite(comp.get("ci_high")):
-            parts += [
-                " (",
-                _("95% CI"),
-                " ",
-                self.num(comp["ci_low"], f"summary|{bid}|complementarity.ci_low", 1),
-                " ",
-                _("to"),
-                " ",
-                self.num(comp["ci_high"], f"summary|{bid}|complementarity.ci_high", 1),
-            ]
-            p = comp.get("p_greater") if verdict != "substitutes" else comp.get("p_less")
-            if _finite(p):
-                if p < 0.001:
-                    parts += ["; ", _("one-sided p"), " < ", self.num(0.001, "const|0.001", 3)]
-                else:
-                    key = "p_greater" if verdict != "substitutes" else "p_less"
-                    parts += [
-                        "; ",
-                        _("one-sided p"),
-                        " = ",
-                        self.num(p, f"summary|{bid}|complementarity.{key}", 3),
-                    ]
-            parts.append(")")
-        parts.append(".")
+        delta = self.num(comp["delta_pp"], f"summary|{bid}|complementarity.delta_pp", 1)
+        parts: list[str | Num] = [lead, " "]
+        if not (_finite(comp.get("ci_low")) and _finite(comp.get("ci_high"))):
+            parts += sentence(
+                _("The supermodularity contrast is %(delta)s percentage points."), delta=delta
+            )
+            return Paragraph(tuple(parts))
+        low = self.num(comp["ci_low"], f"summary|{bid}|complementarity.ci_low", 1)
+        high = self.num(comp["ci_high"], f"summary|{bid}|complementarity.ci_high", 1)
+        key = "p_less" if verdict == "substitutes" else "p_greater"
+        p = comp.get(key)
+        if not _finite(p):
+            parts += sentence(
+                _(
+                    "The supermodularity contrast is %(delta)s percentage points (95%% CI "
+                    "%(low)s to %(high)s)."
+                ),
+                delta=delta,
+                low=low,
+                high=high,
+            )
+        elif p < 0.001:
+            parts += sentence(
+                _(
+                    "The supermodularity contrast is %(delta)s percentage points (95%% CI "
+                    "%(low)s to %(high)s; one-sided p < %(p)s)."
+                ),
+                delta=delta,
+                low=low,
+                high=high,
+                p=self.num(0.001, "const|0.001", 3),
+            )
+        else:
+            parts += sentence(
+                _(
+                    "The supermodularity contrast is %(delta)s percentage points (95%% CI "
+                    "%(low)s to %(high)s; one-sided p = %(p)s)."
+                ),
+                delta=delta,
+                low=low,
+                high=high,
+                p=self.num(p, f"summary|{bid}|complementarity.{key}", 3),
+            )
         return Paragraph(tuple(parts))
 
     def complementarity_blocks(self) -> list[Block]:
@@ -911,34 +918,25 @@ class _Builder:
                     tuple(rows),
                 )
             )
-        sentence = self.complementarity_sentence()
-        if sentence:
-            blocks.append(sentence)
-        alone = (self.build.summary or {}).get("top_without_collaboration") or {}
+        finding = self.complementarity_sentence()
+        if finding:
+            blocks.append(finding)
         e = self.est("top_innovators_without_collaboration")
         if e is not None and not e.suppressed and _finite(e.estimate):
             blocks.append(
                 Paragraph(
-                    (
-                        _("Of the top innovators,"),
-                        " ",
-                        self.est_num(e, "estimate"),
-                        " ",
-                        _("reach the top without any collaboration initiative"),
-                        " (",
-                        _("95% CI"),
-                        " ",
-                        self.est_num(e, "ci_low"),
-                        "–",
-                        self.est_num(e, "ci_high"),
-                        "; n = ",
-                        self.count(e.n, self.est_ref(e, "n")),
-                        ").",
+                    sentence(
+                        _(
+                            "Of the top innovators, %(share)s reach the top without any "
+                            "collaboration initiative (95%% CI %(low)s–%(high)s; n = %(n)s)."
+                        ),
+                        share=self.est_num(e, "estimate"),
+                        low=self.est_num(e, "ci_low"),
+                        high=self.est_num(e, "ci_high"),
+                        n=self.count(e.n, self.est_ref(e, "n")),
                     )
                 )
             )
-        elif alone:
-            pass
         return blocks
 
     def regional(self) -> Chapter:
@@ -980,7 +978,11 @@ class _Builder:
                 spec = charts.tile_choropleth(
                     self.tile_rows(level, rows), title, legend, alt, self.lang
                 )
-            blocks.append(Chart(f"map-{level}", title, self.caption(source), alt, spec))
+            caption = _(
+                "Population: %(population)s. Colour: the weighted estimate; its 95%% confidence "
+                "interval and n are in the table below. %(source)s"
+            ) % {"population": self.population_text, "source": source}
+            blocks.append(Chart(f"map-{level}", title, caption, alt, spec))
         # initiatives as markers by type
         counts = initiative_counts(self.wave)
         type_names = {t[3:] if t.startswith("in_") else t: n for t, n in self.type_names().items()}
@@ -1156,27 +1158,17 @@ class _Builder:
             )
         moves = trend.get("transitions") or {}
         if moves.get("panel_firms"):
-            bid = self.build.pk
+            ref = f"summary|{self.build.pk}|trends.transitions"
             blocks.append(
                 Paragraph(
-                    (
-                        _("Of the"),
-                        " ",
-                        self.count(
-                            moves["panel_firms"], f"summary|{bid}|trends.transitions.panel_firms"
+                    sentence(
+                        _(
+                            "Of the %(panel)s firms that answered both waves, %(up)s moved up the "
+                            "innovation ladder and %(down)s moved down."
                         ),
-                        " ",
-                        _("firms that answered both waves,"),
-                        " ",
-                        self.count(moves["moved_up"], f"summary|{bid}|trends.transitions.moved_up"),
-                        " ",
-                        _("moved up the innovation ladder and"),
-                        " ",
-                        self.count(
-                            moves["moved_down"], f"summary|{bid}|trends.transitions.moved_down"
-                        ),
-                        " ",
-                        _("moved down."),
+                        panel=self.count(moves["panel_firms"], f"{ref}.panel_firms"),
+                        up=self.count(moves["moved_up"], f"{ref}.moved_up"),
+                        down=self.count(moves["moved_down"], f"{ref}.moved_down"),
                     )
                 )
             )
@@ -1316,6 +1308,24 @@ class _Builder:
             "page": _("Page"),
         }
         return report
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def sentence(text: str, **values: str | Num) -> tuple[str | Num, ...]:
+    """A translated sentence with ``%(name)s`` placeholders as parts, the numbers in their
+    place (so a translation may reorder them)."""
+    parts: list[str | Num] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(text):
+        if m.start() > pos:
+            parts.append(text[pos : m.start()].replace("%%", "%"))
+        parts.append(values[m.group(1)])
+        pos = m.end()
+    if pos < len(text):
+        parts.append(text[pos:].replace("%%", "%"))
+    return tuple(parts)
 
 
 def _score(level: Any) -> int:
