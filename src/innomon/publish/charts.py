@@ -515,9 +515,7 @@ def geo_markers(
         cx, cy, span = centroids.get(m["code"], (None, None, 0.0))
         if cx is None:
             continue
-        points.append(
-            {**m, "lon": cx + _TYPE_OFFSETS.get(m["type_id"], 0.0) * span * 0.6, "lat": cy}
-        )
+        points.append({**m, "lon": cx + _TYPE_OFFSETS.get(m["type_id"], 0.0) * span, "lat": cy})
     spec = _base(title, alt, {"name": "shapes"})
     spec["datasets"] = {"shapes": features, "points": points}
     spec.update(

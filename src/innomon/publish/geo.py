@@ -140,6 +140,34 @@ def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     return []
 
 
+def _signed_area(ring: list[list[float]]) -> float:
+    return sum(
+        x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True)
+    )
+
+
+def _rewind(geometry: dict[str, Any]) -> dict[str, Any]:
+    """Rings wound as d3-geo (Vega's map engine) expects: exterior rings clockwise, holes
+    counterclockwise. RFC 7946 GeoJSON winds them the other way round, and d3 would then draw
+    the whole globe minus the region."""
+
+    def polygon(rings: list) -> list:
+        out = []
+        for i, ring in enumerate(rings):
+            clockwise = _signed_area(ring) < 0
+            out.append(ring if clockwise == (i == 0) else list(reversed(ring)))
+        return out
+
+    if geometry.get("type") == "Polygon":
+        return {"type": "Polygon", "coordinates": polygon(geometry["coordinates"])}
+    if geometry.get("type") == "MultiPolygon":
+        return {
+            "type": "MultiPolygon",
+            "coordinates": [polygon(p) for p in geometry["coordinates"]],
+        }
+    return geometry
+
+
 def _centre(geometry: dict[str, Any]) -> tuple[float, float, float]:
     """The area centroid of the largest outer ring, and the width of the whole bounding box."""
     best, best_area = None, -1.0
@@ -197,7 +225,7 @@ def load_boundaries(paths: list[Path], region: RegionData, year: int | None = No
                 geo.layers.setdefault(level, []).append(
                     {
                         "type": "Feature",
-                        "geometry": f["geometry"],
+                        "geometry": _rewind(f["geometry"]),
                         "properties": {
                             "code": code,
                             "name": rec.name_nl,
