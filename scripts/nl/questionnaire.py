@@ -31,6 +31,7 @@ NL = {
     "questionnaire draft": "concept van de vragenlijst",
     "questionnaire drafts": "concepten van de vragenlijst",
     "active": "actief",
+    "demo sample": "voorbeeld (demo)",
     "Too many attempts": "Te veel pogingen",
     "Too many attempts from your address. Please wait a few minutes and try again.": "Te veel pogingen vanaf uw adres. Wacht een paar minuten en probeer het opnieuw.",
     "Link not known": "Link onbekend",
@@ -96,7 +97,6 @@ NL = {
     "The monitor team": "Het monitorteam",
     "Dear entrepreneur of %(name)s,": "Beste ondernemer van %(name)s,",
     "Sample questionnaire (invitation link)": "Voorbeeld van de vragenlijst (uitnodigingslink)",
-    "Fill in the questionnaire as a sample firm would: %(name)s.": "Vul de vragenlijst in zoals een voorbeeldbedrijf dat zou doen: %(name)s.",
 }
 NL_PLURAL = {
     "%(n)d questionnaire reopened.": (

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from innomon import config
 from innomon.passports.links import sample_passport_link
 from innomon.publish.report import report_filename, report_files
+from innomon.questionnaire.services import sample_link
 from innomon.registry.models import Region
 
 
@@ -32,6 +33,7 @@ def landing(request: HttpRequest) -> HttpResponse:
                     "report": rel if (out / rel).is_file() else None,
                     "files": report_files(out, region.code, wave.year, exclude=rel),
                     "passport": sample_passport_link(wave),
+                    "questionnaire": sample_link(wave),
                 }
             )
         regions.append(

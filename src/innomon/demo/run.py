@@ -154,4 +154,11 @@ def run(on_step: Callable[[str], None] = lambda step: None) -> list[Path]:
     made = latest_build(wave) if wave else None
     if made is not None and not Passport.objects.filter(build=made).exists():
         make_passports(wave, config.out_dir())
+    # a sample invitation to the latest wave, linked from the landing page: a newcomer can fill
+    # in the questionnaire at once (a new one when the last was submitted)
+    from innomon.questionnaire.services import sample_invitation
+
+    latest = Wave.objects.filter(region=region).order_by("-year").first()
+    if latest is not None:
+        sample_invitation(latest)
     return paths

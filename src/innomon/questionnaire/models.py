@@ -38,6 +38,7 @@ class Invitation(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     opted_out_at = models.DateTimeField(_("opted out"), null=True, blank=True)
+    is_sample = models.BooleanField(_("demo sample"), default=False)
 
     class Meta:
         ordering = ["wave", "firm"]

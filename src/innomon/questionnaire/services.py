@@ -242,6 +242,37 @@ def invite_open(link: OpenLink, kvk: str) -> Invitation | None:
         return None
 
 
+def sample_invitation(wave: Wave) -> Invitation | None:
+    """The demo's sample invitation to ``wave`` (no e-mail): the latest one while it is not
+    completed, else a new one for a registered firm without a response or invitation in the
+    wave. None when every firm has one."""
+    latest = Invitation.objects.filter(wave=wave, is_sample=True).order_by("-pk").first()
+    if latest is not None and latest.completed_at is None:
+        return latest
+    firm = (
+        Firm.objects.exclude(responses__wave=wave)
+        .exclude(invitations__wave=wave)
+        .order_by("kvk")
+        .first()
+    )
+    if firm is None:
+        return None
+    return Invitation.objects.create(
+        wave=wave,
+        firm=firm,
+        channel=Invitation.Channel.OPEN,
+        token=new_token(),
+        expires_at=timezone.now() + dt.timedelta(days=link_days()),
+        is_sample=True,
+    )
+
+
+def sample_link(wave: Wave) -> str | None:
+    """The path of the demo's current sample invitation to ``wave`` (read only), or None."""
+    latest = Invitation.objects.filter(wave=wave, is_sample=True).order_by("-pk").first()
+    return invitation_path(latest) if latest is not None else None
+
+
 def mark_opened(invitation: Invitation) -> None:
     if invitation.opened_at is None:
         Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(

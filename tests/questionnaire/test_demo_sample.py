@@ -1,0 +1,28 @@
+"""The demo's sample invitation, offered on the landing page."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from innomon.questionnaire.services import sample_invitation
+from innomon.survey.services import record_responses
+
+from .helpers import ANSWERS_2019, fill
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_landing_page_offers_a_fillable_sample_invitation(wave, firms):
+    record_responses(wave, [{"kvk": "12345678", "answers": {"employees": 3}}], "import")
+    first = sample_invitation(wave)
+    assert first.firm.kvk == "23456789"  # the first firm without a response
+    assert sample_invitation(wave) == first  # the same while it is not completed
+    html = Client().get("/").content.decode()
+    assert f'href="/q/{first.token}/"' in html
+    assert "Voorbeeld van de vragenlijst" in html
+    client = Client()
+    client.post(fill(client, f"/q/{first.token}/", ANSWERS_2019))
+    second = sample_invitation(wave)  # the demo's next run: a new sample
+    assert second.firm.kvk == "34567890"
+    assert f'href="/q/{second.token}/"' in Client().get("/").content.decode()
