@@ -182,3 +182,33 @@ def test_production_settings_pass_the_deployment_check(tmp_path):
     env.pop("INNOMON_HTTPS")
     r = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode != 0
+
+
+def test_free_text_cannot_become_a_formula_in_the_exports(invitations, tmp_path):
+    import csv
+
+    from openpyxl import load_workbook
+
+    from innomon.intake.export import export_wave
+    from innomon.questionnaire.services import instrument_for
+
+    inv = invitations["12345678"]
+    client = Client()
+    formula = '=HYPERLINK("http://evil.example","klik")'
+    client.post(fill(client, link(inv), dict(ANSWERS_2019, obstacles_other=formula)))
+    instrument = instrument_for(inv.wave)
+    path = export_wave(inv.wave, instrument, "csv", tmp_path)
+    with path.open(newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["obstacles_other"] == "'" + formula
+    path = export_wave(inv.wave, instrument, "xlsx", tmp_path)
+    sheet = load_workbook(path)["wave 2019"]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("obstacles_other") + 1)
+    assert cell.data_type == "s"
+    assert cell.value == "'" + formula
+    # the analysts' own formats keep the answer as given
+    path = export_wave(inv.wave, instrument, "parquet", tmp_path)
+    import pandas as pd
+
+    assert pd.read_parquet(path)["obstacles_other"].tolist() == [formula]

@@ -114,6 +114,21 @@ def _fit(text: str, limit: int) -> str:
     return data.decode("utf-8", errors="ignore")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Free-text answers that a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+1``,
+    ``@SUM``) prefixed with an apostrophe, as OWASP advises for CSV and Excel files."""
+    frame = frame.copy()
+    for q in instrument.variables():
+        if q.type == "text" and q.name in frame.columns:
+            frame[q.name] = frame[q.name].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            )
+    return frame
+
+
 def export_wave(wave: Wave, instrument: Instrument, fmt: str, out_dir: Path) -> Path:
     """Write the cleaned wave to ``out/<region>/<year>/wave-<year>.<fmt>`` (atomically)."""
     if fmt not in FORMATS:
@@ -129,6 +144,8 @@ def export_wave(wave: Wave, instrument: Instrument, fmt: str, out_dir: Path) -> 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"wave-{wave.year}.{fmt}"
     tmp = folder / f".wave-{wave.year}.tmp.{fmt}"
+    if fmt in ("csv", "xlsx"):
+        frame = _inert(frame, instrument)
     if fmt == "csv":
         frame.to_csv(tmp, index=False)
     elif fmt == "parquet":
