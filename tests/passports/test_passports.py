@@ -321,3 +321,13 @@ def test_no_build_yet_is_a_clear_error(make_wave, db):
     result = CliRunner().invoke(cli, ["passports", "2031"])
     assert result.exit_code == 1
     assert "wave 2031 has no build yet; run `innomon build 2031` first" in result.output
+
+
+def test_landing_page_links_a_sample_passport_of_a_synthetic_wave_only(client, wave):
+    html = client.get("/").content.decode()
+    paths = re.findall(r'href="(/passport/[A-Za-z0-9_-]{43}/)"', html)
+    assert len(paths) == 1
+    assert "Voorbeeld van een Innovatiepaspoort 2017" in html
+    assert client.get(paths[0]).status_code == 200
+    Wave.objects.filter(pk=wave.pk).update(is_synthetic=False)
+    assert "/passport/" not in client.get("/").content.decode()
