@@ -67,7 +67,7 @@ NL = {
     "Initiatives for your firm": "Initiatieven voor uw bedrijf",
     "Indicator": "Indicator",
     "Your firm": "Uw bedrijf",
-    "Peer group": "Vergelijkingsgroep",
+    "Peer group": "Uw groep",
     "Region": "Regio",
     "Percentile in group": "Percentiel in groep",
     "Percentile in region": "Percentiel in regio",
