@@ -180,7 +180,7 @@ def test_reports_for_every_wave_say_synthetic_and_show_the_build_figures(demo):
         assert f"{part.estimate:.1f}".replace(".", ",") + "%" in nl
         assert f"{part.estimate:.1f}%" in en
         assert 'id="collaboration"' in en
-        assert "Supermodularity contrast" in en
+        assert "Complementarity of collaboration and investment" in en
     latest = home / "out" / "noord-nederland" / "2019"
     for name in ("report.pdf", "report.en.pdf", "report.xlsx", "report.en.xlsx"):
         assert (latest / name).stat().st_size > 10_000, name
