@@ -98,3 +98,13 @@ def test_the_workbook_has_every_table_and_marks_suppressed_cells(demo_report):
     crosses = list(wb["Kruistabellen"].iter_rows(min_row=4, values_only=True))
     assert len(crosses) == BuildEstimate.objects.filter(build=build, domain__contains="*").count()
     wb.close()
+
+
+@pytest.mark.django_db
+def test_the_landing_page_links_the_report_in_both_languages_and_every_format(demo_report, client):
+    for lang in ("nl", "en"):
+        html = client.get("/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+        for name in (p.name for p in demo_report.paths):
+            assert f'href="/out/noord-nederland/2017/{name}"' in html, (lang, name)
+    response = client.get("/out/noord-nederland/2017/report.en.pdf")
+    assert response["Content-Type"] == "application/pdf"
