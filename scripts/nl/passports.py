@@ -10,6 +10,7 @@ NL = {
     "expires at": "verloopt op",
     "passport link": "paspoortlink",
     "passport links": "paspoortlinks",
+    "private link": "privélink",
     "weight": "gewicht",
     # peer groups
     "micro firms (%(low)s–%(high)s employees)": "microbedrijven (%(low)s–%(high)s werknemers)",

@@ -331,3 +331,24 @@ def test_landing_page_links_a_sample_passport_of_a_synthetic_wave_only(client, w
     assert client.get(paths[0]).status_code == 200
     Wave.objects.filter(pk=wave.pk).update(is_synthetic=False)
     assert "/passport/" not in client.get("/").content.decode()
+
+
+def test_the_pdf_files_are_never_served_as_plain_outputs(demo, client, wave):
+    kvk = Passport.objects.filter(build__wave=wave).first().firm.kvk
+    rel = f"noord-nederland/2017/passports/{pdf_name(2017, kvk)}"
+    assert (demo / "out" / rel).is_file()
+    assert client.get(f"/out/{rel}").status_code == 404
+    assert (
+        client.get(f"/out/noord-nederland/2017/x/../passports/{pdf_name(2017, kvk)}").status_code
+        == 404
+    )
+
+
+def test_the_back_office_shows_each_firms_private_link(client, wave, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("team", "", "x-long-secret-9"))
+    passport = Passport.objects.filter(build__wave=wave).select_related("firm").first()
+    path = passport_link(passport.firm, 2017)
+    page = client.get(f"/admin/passports/passportlink/?q={passport.firm.kvk}")
+    assert page.status_code == 200
+    assert path in page.content.decode()
+    assert client.get("/admin/passports/passportlink/add/").status_code == 200

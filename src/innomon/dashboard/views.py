@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from innomon import config
-from innomon.passports.links import sample_passport_link
+from innomon.passports.links import is_private_output, sample_passport_link
 from innomon.publish.report import report_filename, report_files
 from innomon.questionnaire.services import sample_link
 from innomon.registry.models import Region
@@ -53,6 +53,8 @@ def output_file(request: HttpRequest, relpath: str) -> FileResponse:
     root = config.out_dir().resolve()
     target = (root / relpath).resolve()
     if not target.is_relative_to(root) or not target.is_file() or target.name.startswith("."):
+        raise Http404
+    if is_private_output(target.relative_to(root)):  # passports: only behind their private link
         raise Http404
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if content_type.startswith("text/"):

@@ -30,6 +30,7 @@ from innomon.registry.models import Firm
 from innomon.survey.models import Wave
 
 from .content import FirmPassport, PassportError, build_passports
+from .links import PASSPORTS_DIR
 from .models import Passport, PassportLink, new_token
 from .render import template_path, view_model
 from .rules import passport_rules
@@ -49,7 +50,7 @@ def pdf_name(year: int, kvk: str) -> str:
 
 
 def passports_dir(out: Path, wave: Wave) -> Path:
-    return out / wave.region.code / str(wave.year) / "passports"
+    return out / wave.region.code / str(wave.year) / PASSPORTS_DIR
 
 
 def build_for(wave: Wave) -> Build:
