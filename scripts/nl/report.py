@@ -279,11 +279,13 @@ NL = {
     ),
     # trends
     "Changes since %(year)s": "Veranderingen sinds %(year)s",
-    "Difference (points)": "Verschil (punten)",
-    "Difference between this wave's estimate and the previous wave's, with a conservative test "
-    "that treats the two waves as independent samples.": (
-        "Verschil tussen de schatting van deze ronde en die van de vorige, met een "
-        "conservatieve toets die de twee rondes als onafhankelijke steekproeven behandelt."
+    "Difference": "Verschil",
+    "Difference between this wave's estimate and the previous wave's (in percentage points "
+    "for percentages), with a conservative test that treats the two waves as independent "
+    "samples.": (
+        "Verschil tussen de schatting van deze ronde en die van de vorige (in procentpunten "
+        "bij percentages), met een conservatieve toets die de twee rondes als onafhankelijke "
+        "steekproeven behandelt."
     ),
     "Of the %(panel)s firms that answered both waves, %(up)s moved up the innovation ladder "
     "and %(down)s moved down.": (

@@ -1125,18 +1125,21 @@ class _Builder:
             bid = self.build.pk
             rows = []
             for i, c in enumerate(changes):
-                if not all(_finite(c.get(k)) for k in ("difference", "ci_low", "ci_high")):
+                if c.get("indicator") not in self.catalogue or not all(
+                    _finite(c.get(k)) for k in ("difference", "ci_low", "ci_high")
+                ):
                     continue
                 ref = f"summary|{bid}|trends.changes.{i}"
+                dec = 2 if self.catalogue[c["indicator"]].unit == "count" else 1
                 p = c.get("p_value")
                 rows.append(
                     (
                         self.ind_name(c["indicator"]),
                         (
-                            self.num(c["difference"], f"{ref}.difference", 1),
+                            self.num(c["difference"], f"{ref}.difference", dec),
                             Range(
-                                self.num(c["ci_low"], f"{ref}.ci_low", 1),
-                                self.num(c["ci_high"], f"{ref}.ci_high", 1),
+                                self.num(c["ci_low"], f"{ref}.ci_low", dec),
+                                self.num(c["ci_high"], f"{ref}.ci_high", dec),
                             ),
                             self.num(p, f"{ref}.p_value", 3)
                             if _finite(p)
@@ -1148,11 +1151,12 @@ class _Builder:
                 Table(
                     "changes",
                     _("Changes since %(year)s") % {"year": trend.get("previous_year")},
-                    (_("Difference (points)"), _("95% confidence interval"), "p"),
+                    (_("Difference"), _("95% confidence interval"), "p"),
                     tuple(rows),
                     _(
-                        "Difference between this wave's estimate and the previous wave's, with "
-                        "a conservative test that treats the two waves as independent samples."
+                        "Difference between this wave's estimate and the previous wave's (in "
+                        "percentage points for percentages), with a conservative test that "
+                        "treats the two waves as independent samples."
                     ),
                 )
             )
