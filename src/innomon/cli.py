@@ -487,7 +487,7 @@ def results(year: int, indicator: str | None, by: str | None, fmt: str) -> None:
     "--boundaries",
     multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Province or COROP boundary file (GeoJSON/TopoJSON); repeat for both. "
+    help="Province or COROP boundary file (GeoJSON, TopoJSON, GeoPackage); repeat for both. "
     "Default: those of `innomon geo fetch`, else the schematic tile map.",
 )
 @click.option(

@@ -8,6 +8,8 @@ import itertools
 import json
 import re
 import socket
+import sqlite3
+import struct
 
 import pytest
 
@@ -94,6 +96,44 @@ def test_geojson_and_topojson_boundaries_are_read_for_the_region(boundary_files)
     assert "Kadaster" in geo.attribution
 
 
+def _gpkg(path, features):
+    """A minimal GeoPackage: the geometry-columns table and one feature table whose
+    geometries are GeoPackage binaries (header, no envelope) around little-endian WKB."""
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT)")
+    con.execute("INSERT INTO gpkg_geometry_columns VALUES ('provincie_gegeneraliseerd', 'geom')")
+    con.execute(
+        "CREATE TABLE provincie_gegeneraliseerd (fid INTEGER, statcode TEXT, statnaam TEXT, "
+        "geom BLOB)"
+    )
+    for i, f in enumerate(features):
+        ring = f["geometry"]["coordinates"][0]
+        wkb = struct.pack("<BII", 1, 3, 1) + struct.pack("<I", len(ring))
+        wkb += b"".join(struct.pack("<dd", x, y) for x, y in ring)
+        blob = b"GP\x00\x01" + struct.pack("<i", 28992) + wkb
+        con.execute(
+            "INSERT INTO provincie_gegeneraliseerd VALUES (?, ?, ?, ?)",
+            (i, f["properties"]["statcode"], f["properties"]["statnaam"], blob),
+        )
+    con.commit()
+    con.close()
+
+
+def test_geopackage_boundaries_in_rd_coordinates_are_read(tmp_path):
+    features = _province_geojson()["features"]
+    for f in features:
+        ring = f["geometry"]["coordinates"][0]
+        f["geometry"]["coordinates"] = [[[x * 40_000, y * 10_000] for x, y in ring]]
+    path = tmp_path / "gebieden.gpkg"
+    _gpkg(path, features)
+    geo = load_boundaries([path], REGION)
+    assert [f["properties"]["code"] for f in geo.features("province")] == ["PV20", "PV21", "PV22"]
+    assert geo.planar
+    ring = geo.features("province")[0]["geometry"]["coordinates"][0]
+    assert len(ring) == 5
+    assert ring[0][0] > 100_000
+
+
 def test_planar_coordinates_are_drawn_as_they_are(tmp_path):
     data = _province_geojson()
     for f in data["features"]:
@@ -110,7 +150,7 @@ def test_planar_coordinates_are_drawn_as_they_are(tmp_path):
         ("other.geojson", json.dumps({"type": "FeatureCollection", "features": []}), "no province"),
         ("broken.geojson", "{not json", "not a GeoJSON or TopoJSON"),
         ("list.json", "[1, 2]", "neither a GeoJSON"),
-        ("gebieden.gpkg", "", "GeoPackage is not read"),
+        ("gebieden.gpkg", "", "not a readable GeoPackage"),
     ],
 )
 def test_unusable_boundary_files_are_one_clear_error(tmp_path, name, content, message):

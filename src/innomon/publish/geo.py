@@ -1,13 +1,13 @@
-"""Boundaries for the report's maps: CBS/PDOK province and COROP boundary files (GeoJSON or
-TopoJSON) given by the user, or downloaded once by ``innomon geo fetch`` into
+"""Boundaries for the report's maps: CBS/PDOK province and COROP boundary files (GeoJSON,
+TopoJSON or GeoPackage) given by the user, or downloaded once by ``innomon geo fetch`` into
 ``INNOMON_HOME/geo/``. Without them the report draws the schematic tile map of the region file,
 which needs no download.
 
 A feature belongs to the region when one of its properties is a CBS code of the region file
 (``PV20``, ``CR01`` … — CBS and PDOK call the property ``statcode``); other features are left
 out. Coordinates in degrees (WGS 84) are drawn with a Mercator projection; planar coordinates
-(e.g. RD New, EPSG:28992, as in PDOK's files) as they are. GeoPackage files are not read: convert
-them with ``ogr2ogr -f GeoJSON`` first.
+(e.g. RD New, EPSG:28992, as in PDOK's files) as they are. A GeoPackage is read with sqlite3:
+the polygons of every feature table (GeoPackage binary geometries, WKB; Z and M dropped).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
+import struct
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -111,13 +113,81 @@ def _topojson_features(topo: dict[str, Any], where: str) -> list[dict[str, Any]]
     return features
 
 
+def _wkb_polygons(blob: bytes, where: str) -> dict[str, Any] | None:
+    """A GeoPackage geometry (header + WKB) as a GeoJSON Polygon/MultiPolygon (None for
+    other geometry types). Z and M values are dropped."""
+    if blob[:2] != b"GP":
+        raise GeoError(f"{where}: a geometry without the GeoPackage header")
+    flags = blob[3]
+    envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get((flags >> 1) & 7)
+    if envelope is None:
+        raise GeoError(f"{where}: a geometry with an unknown envelope")
+    pos = 8 + envelope
+
+    def read(fmt: str, order: str) -> tuple:
+        nonlocal pos
+        values = struct.unpack_from(order + fmt, blob, pos)
+        pos += struct.calcsize(fmt)
+        return values
+
+    def geometry() -> tuple[int, Any]:
+        order = "<" if read("B", "<")[0] == 1 else ">"
+        kind = read("I", order)[0]
+        dims = 2 + (kind // 1000 in (1, 2)) + 2 * (kind // 1000 == 3)
+        base = kind % 1000
+        if base == 3:
+            rings = []
+            for _r in range(read("I", order)[0]):
+                n = read("I", order)[0]
+                flat = read(f"{n * dims}d", order)
+                rings.append([[flat[i], flat[i + 1]] for i in range(0, len(flat), dims)])
+            return 3, rings
+        if base == 6:
+            return 6, [geometry()[1] for _p in range(read("I", order)[0])]
+        return base, None
+
+    base, coords = geometry()
+    if base == 3:
+        return {"type": "Polygon", "coordinates": coords}
+    if base == 6:
+        return {"type": "MultiPolygon", "coordinates": coords}
+    return None
+
+
+def _gpkg_features(path: Path) -> list[dict[str, Any]]:
+    """The polygon features of every feature table of a GeoPackage (an SQLite file)."""
+    where = str(path)
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise GeoError(f"{where}: cannot open the GeoPackage ({exc})") from exc
+    try:
+        tables = con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
+        features = []
+        for table, column in tables:
+            quoted = '"' + str(table).replace('"', '""') + '"'
+            cur = con.execute(f"SELECT * FROM {quoted}")
+            names = [d[0] for d in cur.description]
+            for row in cur:
+                record = dict(zip(names, row, strict=True))
+                blob = record.pop(column)
+                geom = _wkb_polygons(blob, f"{where}, table {table}") if blob else None
+                if geom is not None:
+                    props = {k: v for k, v in record.items() if not isinstance(v, bytes)}
+                    features.append({"type": "Feature", "properties": props, "geometry": geom})
+        return features
+    except (sqlite3.Error, struct.error) as exc:
+        raise GeoError(f"{where}: not a readable GeoPackage ({exc})") from exc
+    finally:
+        con.close()
+
+
 def _read_features(path: Path) -> list[dict[str, Any]]:
     where = str(path)
     if path.suffix.lower() == ".gpkg":
-        raise GeoError(
-            f"{where}: GeoPackage is not read; convert it with "
-            "`ogr2ogr -f GeoJSON out.geojson file.gpkg` and pass the GeoJSON"
-        )
+        if not path.is_file():
+            raise GeoError(f"{where}: no such file")
+        return _gpkg_features(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
