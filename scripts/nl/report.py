@@ -88,10 +88,11 @@ NL = {
         "Populatie: %(population)s. Kleur: de gewogen schatting; het 95%%-betrouwbaarheidsinterval "
         "en n staan in de tabel hieronder. %(source)s"
     ),
-    "Population: SMEs in %(region)s, each wave weighted to its own frame; latest build of each "
-    "wave; 95%% confidence intervals.": (
-        "Populatie: mkb-bedrijven in %(region)s, elke ronde gewogen naar de eigen "
-        "populatiecijfers; de laatste analyse van elke ronde; 95%%-betrouwbaarheidsintervallen."
+    "Population: SMEs in %(region)s, %(first)s–%(last)s, each wave weighted to its own frame; "
+    "latest build of each wave; 95%% confidence intervals.": (
+        "Populatie: mkb-bedrijven in %(region)s, %(first)s–%(last)s, elke ronde gewogen naar de "
+        "eigen populatiecijfers; de laatste analyse van elke ronde; "
+        "95%%-betrouwbaarheidsintervallen."
     ),
     "Bar chart: %(title)s.": "Staafdiagram: %(title)s.",
     "Pyramid chart: %(title)s.": "Piramidediagram: %(title)s.",

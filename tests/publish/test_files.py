@@ -108,3 +108,17 @@ def test_the_landing_page_links_the_report_in_both_languages_and_every_format(de
             assert f'href="/out/noord-nederland/2017/{name}"' in html, (lang, name)
     response = client.get("/out/noord-nederland/2017/report.en.pdf")
     assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_a_report_that_cannot_be_made_writes_nothing(demo_report, tmp_path, make_wave):
+    from innomon.publish.content import ReportError
+    from innomon.publish.report import FORMATS, write_report
+
+    wave = Wave.objects.get(pk=demo_report.wave_id)
+    with pytest.raises(ReportError, match="indicator 'nope' for the maps is not in the catalogue"):
+        write_report(wave, tmp_path, None, FORMATS, None, "nope")
+    unbuilt = make_wave(2031)
+    with pytest.raises(ReportError, match="wave 2031 has no build yet; run `innomon build 2031`"):
+        write_report(unbuilt, tmp_path)
+    assert not list(tmp_path.rglob("*"))

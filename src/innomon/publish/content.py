@@ -1110,10 +1110,14 @@ class _Builder:
                 "trends",
                 title,
                 _(
-                    "Population: SMEs in %(region)s, each wave weighted to its own frame; "
-                    "latest build of each wave; 95%% confidence intervals."
+                    "Population: SMEs in %(region)s, %(first)s–%(last)s, each wave weighted to "
+                    "its own frame; latest build of each wave; 95%% confidence intervals."
                 )
-                % {"region": self.region_name},
+                % {
+                    "region": self.region_name,
+                    "first": builds[0][0].year if builds else self.wave.year,
+                    "last": self.wave.year,
+                },
                 alt,
                 charts.trend_chart(data, title, self.axis_title("%"), alt, self.lang),
             ),
