@@ -6,7 +6,8 @@ Each respondent (a thread with its own cookies) opens its private link, and on e
 in the background once (as the page's JavaScript does while typing), posts the page, follows the
 redirect; a page that brings up more questions is posted again; then the review page and the
 submit — and a second submit (a double click). Between pages it thinks for ``--think`` seconds
-(uniform 0.5×–1.5×). Every request's time is measured from sending to the last byte.
+(uniform 0.5×–1.5×); the respondents arrive within the first ``--ramp`` seconds. Every
+request's time is measured from sending to the last byte.
 
     .venv/bin/python bench/questionnaire_load.py [--clients 200] [--think 3]
     .venv/bin/python bench/questionnaire_load.py --database postgres://postgres@127.0.0.1:5432/innomon_bench
@@ -87,14 +88,20 @@ class Respondent:
         except urllib.error.HTTPError as exc:
             status, text = exc.code, exc.read().decode()
             location = exc.headers.get("Location", "")
-        self.times.append(time.perf_counter() - started)
+        kind = ("POST " if data is not None else "GET ") + url.rstrip("/").rsplit("/", 1)[-1]
+        if "/p/" in url:
+            kind = kind.split()[0] + " page"
+        self.times.append(
+            (kind if len(kind) < 20 else kind.split()[0] + " link", time.perf_counter() - started)
+        )
         return status, text, location
 
     def pause(self) -> None:
         if self.think:
             time.sleep(random.uniform(0.5, 1.5) * self.think)
 
-    def run(self) -> None:
+    def run(self, delay: float) -> None:
+        time.sleep(delay)  # respondents arrive over the ramp-up, not all in one millisecond
         status, html, _ = self.request(self.link)
         assert status == 200, status
         url = re.search(r'href="([^"]+/p/[^"]+/)"', html).group(1)
@@ -221,6 +228,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--think", type=float, default=3.0, help="seconds between pages")
+    parser.add_argument(
+        "--ramp", type=float, default=10.0, help="respondents arrive within this many seconds"
+    )
     parser.add_argument("--database", default="", help="postgres://… of the bench's own database")
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="innomon-qbench-")
@@ -261,16 +271,17 @@ def main() -> None:
                 time.sleep(0.1)
         # warm-up (not measured): the server loads the questionnaire on its first page
         urllib.request.urlopen(base + links[0] + "p/profile/", timeout=60).read()
-        times: list[float] = []
+        times: list[tuple[str, float]] = []
         errors: list[str] = []
 
         def one(i: int) -> None:
             form, _ = answers_of(i)
             try:
-                Respondent(base, links[i], form, args.think, times).run()
+                Respondent(base, links[i], form, args.think, times).run(delays[i])
             except Exception as exc:  # reported below: the benchmark counts failures
                 errors.append(f"respondent {i}: {type(exc).__name__}: {exc}")
 
+        delays = [random.uniform(0, args.ramp) for _ in range(args.clients)]
         threads = [threading.Thread(target=one, args=(i,)) for i in range(args.clients)]
         started = time.perf_counter()
         for t in threads:
@@ -282,10 +293,11 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     stored, good, dupes = check(args.clients)
-    ms = sorted(t * 1000 for t in times)
+    ms = sorted(t * 1000 for _, t in times)
     p95 = ms[int(0.95 * (len(ms) - 1))]
     print(
         f"{engine}: {args.clients} concurrent respondents, think time {args.think:g} s, "
+        f"arriving within {args.ramp:g} s, "
         f"{len(ms)} requests in {wall:.1f} s ({len(ms) / wall:.0f}/s)"
     )
     print(
@@ -295,6 +307,16 @@ def main() -> None:
         f"  responses stored {stored}/{args.clients}, with exactly the answers given {good}, "
         f"duplicated {dupes}, respondents failed {len(errors)}"
     )
+    kinds: dict[str, list[float]] = {}
+    for kind, t in times:
+        kinds.setdefault(kind, []).append(t * 1000)
+    for kind, values in sorted(kinds.items()):
+        values.sort()
+        p95k = values[int(0.95 * (len(values) - 1))]
+        median = statistics.median(values)
+        print(
+            f"    {kind:<12} {len(values):>5} requests, median {median:.0f} ms, p95 {p95k:.0f} ms"
+        )
     for e in errors[:5]:
         print("  " + e)
     problems = [line for line in log.read_text().splitlines() if "Error" in line]
