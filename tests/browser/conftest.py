@@ -92,25 +92,42 @@ def server(tmp_path_factory):
     for block in mail.split("\nTo: ")[1:]:
         address = block.split("\n", 1)[0].strip()
         links[address] = re.search(rf"{re.escape(base)}/q/[A-Za-z0-9_-]+/", block).group(0)
+    state = {"proc": _start(home, port)}
+
+    def restart() -> None:
+        state["proc"].terminate()
+        state["proc"].wait(timeout=20)
+        state["proc"] = _start(home, port)
+
+    yield {
+        "base": base,
+        "links": links,
+        "db": home / "innomon.sqlite3",
+        "home": home,
+        "restart": restart,
+    }
+    state["proc"].terminate()
+    state["proc"].wait(timeout=20)
+
+
+def _start(home: Path, port: int) -> subprocess.Popen:
+    log = (home / "server.log").open("a")  # a file: a pipe nobody reads would block the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "innomon", "serve", "--port", str(port)],
         env=_env(home),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     deadline = time.monotonic() + 60
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            return proc
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(f"innomon serve did not start: {proc.stderr.read()}") from None
+                raise RuntimeError("innomon serve did not start; see server.log") from None
             time.sleep(0.2)
-    yield {"base": base, "links": links, "db": home / "innomon.sqlite3", "home": home}
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

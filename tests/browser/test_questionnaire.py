@@ -145,6 +145,21 @@ def test_resume_a_half_filled_questionnaire_in_a_fresh_browser(server, browser, 
     assert stored(server["db"], "23456789") is None  # not submitted: no response yet
 
 
+def test_a_server_restart_in_the_middle_loses_nothing(server, context):
+    link = server["links"]["info@dokkum.nl"]
+    page = context.new_page()
+    page.goto(link + "p/support/")
+    page.locator("input[name=support_wbso][value='2']").check()
+    page.get_by_text("Alle antwoorden bewaard").wait_for()
+    page.locator("input[name=support_mit][value='1']").check()  # typed while the server restarts
+    server["restart"]()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bewaren en later verdergaan").click()
+    assert "Uw antwoorden zijn bewaard" in page.locator(".notice").inner_text()
+    assert page.locator("input[name=support_wbso][value='2']").is_checked()
+    assert page.locator("input[name=support_mit][value='1']").is_checked()
+
+
 def test_each_kind_of_error(server, context):
     page = context.new_page()
     page.goto(server["links"]["info@dokkum.nl"] + "p/profile/")
