@@ -212,3 +212,29 @@ def test_free_text_cannot_become_a_formula_in_the_exports(invitations, tmp_path)
     import pandas as pd
 
     assert pd.read_parquet(path)["obstacles_other"].tolist() == [formula]
+
+
+def test_the_team_adds_an_invitation_in_the_back_office_with_its_own_token(wave, firms):
+    from innomon.questionnaire.models import Invitation
+    from innomon.registry.models import Firm
+
+    admin = get_user_model().objects.create_superuser("team", "t@example.org", "pw-long-enough")
+    staff = Client()
+    staff.force_login(admin)
+    r = staff.post(
+        "/admin/questionnaire/invitation/add/",
+        {
+            "wave": wave.pk,
+            "firm": Firm.objects.get(kvk="12345678").pk,
+            "email": "eigenaar@korenbloem.nl",
+            "language": "nl",
+            "channel": "mail",
+            "expires_at_0": "2099-01-01",
+            "expires_at_1": "12:00:00",
+            "reminders_sent": "0",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    invitation = Invitation.objects.get()
+    assert len(invitation.token) == 43
+    assert Client().get(link(invitation)).status_code == 200

@@ -39,8 +39,11 @@ class InvitationAdmin(admin.ModelAdmin):
         "completed_at",
         "opted_out_at",
     )
-    exclude = ("token",)
     actions = ["reopen"]
+
+    def get_readonly_fields(self, request, obj=None) -> tuple[str, ...]:
+        # a new invitation (say, given by telephone) picks its wave and firm; then they stay
+        return self.readonly_fields if obj is not None else self.readonly_fields[3:]
 
     @admin.action(description=_("Reopen the submitted questionnaire (the firm may change it)"))
     def reopen(self, request, queryset) -> None:
@@ -70,11 +73,14 @@ class DraftAdmin(admin.ModelAdmin):
         "note",
     )
 
-    def has_add_permission(self, request) -> bool:
-        return False
+    def get_readonly_fields(self, request, obj=None) -> tuple[str, ...]:
+        # the team may type in a paper questionnaire: invitation and answers, once
+        return self.readonly_fields if obj is not None else self.readonly_fields[2:]
 
 
 @admin.register(OpenLink)
 class OpenLinkAdmin(admin.ModelAdmin):
     list_display = ("wave", "active")
-    readonly_fields = ("wave",)
+
+    def get_readonly_fields(self, request, obj=None) -> tuple[str, ...]:
+        return ("wave",) if obj is not None else ()

@@ -7,11 +7,30 @@ in the background, with a revision counter for optimistic concurrency between tw
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import secrets
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innomon.registry.models import Firm
 from innomon.survey.models import Response, Wave
+
+
+def new_token() -> str:
+    """An unguessable link token: 32 random bytes (256 bits), URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def link_days() -> int:
+    """How long a private link works after it is made (``INNOMON_LINK_DAYS``, default 120)."""
+    return int(os.environ.get("INNOMON_LINK_DAYS") or 120)
+
+
+def default_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=link_days())
 
 
 class Invitation(models.Model):
@@ -28,9 +47,9 @@ class Invitation(models.Model):
     channel = models.CharField(
         _("channel"), max_length=4, choices=Channel.choices, default=Channel.MAIL
     )
-    token = models.CharField(max_length=64, unique=True, editable=False)
+    token = models.CharField(max_length=64, unique=True, editable=False, default=new_token)
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(_("link expires"))
+    expires_at = models.DateTimeField(_("link expires"), default=default_expiry)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     last_mailed_at = models.DateTimeField(_("last e-mail"), null=True, blank=True)
@@ -90,7 +109,7 @@ class OpenLink(models.Model):
     invitation yet, after giving its KvK number."""
 
     wave = models.OneToOneField(Wave, on_delete=models.CASCADE, related_name="open_link")
-    token = models.CharField(max_length=64, unique=True, editable=False)
+    token = models.CharField(max_length=64, unique=True, editable=False, default=new_token)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +28,7 @@ from innomon.survey.models import Participation, Response, Wave
 from innomon.survey.services import record_responses
 
 from . import form
-from .models import Draft, Invitation, OpenLink
+from .models import Draft, Invitation, OpenLink, link_days, new_token
 
 LANGUAGES = ("nl", "en")
 INITIATIVE_QUESTIONS = (
@@ -39,16 +38,6 @@ INITIATIVE_QUESTIONS = (
 )
 SOURCE = "web questionnaire"
 _instruments: dict[tuple, Instrument] = {}
-
-
-def new_token() -> str:
-    """An unguessable link token: 32 random bytes (256 bits), URL-safe."""
-    return secrets.token_urlsafe(32)
-
-
-def link_days() -> int:
-    """How long a private link works after it is made (``INNOMON_LINK_DAYS``, default 120)."""
-    return int(os.environ.get("INNOMON_LINK_DAYS") or 120)
 
 
 def base_url() -> str:
