@@ -35,8 +35,6 @@ STEPS = (
     "reports",
     "passports",
 )
-# The wave whose Innovation Passports the demo makes (the published 2017 monitor, 624 firms).
-PASSPORT_YEAR = 2017
 
 
 def read_data(name: str) -> Any:
@@ -124,7 +122,9 @@ def load(
 
 def run(on_step: Callable[[str], None] = lambda step: None) -> list[Path]:
     """Load the demo into the (migrated) database unless it is there already, then write the
-    reports of every wave and the passports of ``PASSPORT_YEAR``. Returns the reports' paths."""
+    reports of every wave and the Innovation Passports of the latest built wave (with the firms'
+    private links; ``innomon passports YEAR`` makes those of any other wave). Returns the
+    reports' paths."""
     params = parameters()
     region_data = load_region(config.region_code())
     on_step("generate")
@@ -150,8 +150,8 @@ def run(on_step: Callable[[str], None] = lambda step: None) -> list[Path]:
     from innomon.passports.models import Passport
     from innomon.passports.services import make_passports
 
-    wave = Wave.objects.filter(region=region, year=PASSPORT_YEAR).first()
-    made = latest_build(wave) if wave else None
+    built = ((w, latest_build(w)) for w in Wave.objects.filter(region=region).order_by("-year"))
+    wave, made = next(((w, b) for w, b in built if b is not None), (None, None))
     if made is not None and not Passport.objects.filter(build=made).exists():
         make_passports(wave, config.out_dir())
     # a sample invitation to the latest wave, linked from the landing page: a newcomer can fill
