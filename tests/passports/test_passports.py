@@ -161,27 +161,32 @@ def test_widening_goes_on_to_the_region_and_the_passport_says_so(wave):
     assert "all SMEs of the region" in text
 
 
-def test_percentiles_match_a_hand_computation_with_the_builds_weights(wave):
+def _spend(r):
+    """Innovation spend (% of turnover; 0 for firms that do not invest), by hand."""
+    if r.get("innovation_investment") == 0:
+        return 0.0
+    v = r.get("innovation_spend_pct")
+    return None if v is None else float(v)
+
+
+@pytest.mark.parametrize("widened", [False, True])
+def test_percentiles_match_a_hand_computation_with_the_builds_weights(wave, widened):
     build = latest_build(wave)
     weights = dict(FirmClass.objects.filter(build=build).values_list("firm__kvk", "weight"))
     passports = {
         p.firm.kvk: p.data for p in Passport.objects.filter(build=build).select_related("firm")
     }
     records = wave_records(wave)
-
-    # innovation spend (% of turnover; 0 for firms that do not invest), by hand
-    def spend(r):
-        if r.get("innovation_investment") == 0:
-            return 0.0
-        v = r.get("innovation_spend_pct")
-        return None if v is None else float(v)
-
-    kvk = sorted(passports)[7]
+    by_kvk = {r["kvk"]: r for r in records}
+    # a firm with a value, compared within its own group or (widened) within its size class
+    kvk = next(
+        k
+        for k in sorted(passports)
+        if passports[k]["peer"]["widened"] == widened and _spend(by_kvk[k]) is not None
+    )
     own_data = passports[kvk]
     peer = own_data["peer"]
-    me = next(r for r in records if r["kvk"] == kvk)
-    own = spend(me)
-    assert own is not None
+    own = _spend(by_kvk[kvk])
 
     def in_group(r):
         key = {"sbi_group": GROUP_OF[r["sbi_section"]], "size_class": r["size_class"]}
@@ -190,7 +195,7 @@ def test_percentiles_match_a_hand_computation_with_the_builds_weights(wave):
     def pct(rows):
         below = equal = total = 0.0
         for r in rows:
-            v = spend(r)
+            v = _spend(r)
             if v is None:
                 continue
             w = weights[r["kvk"]]
@@ -199,9 +204,11 @@ def test_percentiles_match_a_hand_computation_with_the_builds_weights(wave):
             equal += w if v == own else 0.0
         return 100 * (below + equal / 2) / total
 
+    group = [r for r in records if in_group(r)]
+    assert len(group) == peer["firms"]
     row = next(x for x in own_data["indicators"] if x["id"] == "innovation_spend")
     assert row["own"] == pytest.approx(own)
-    assert row["pct_peer"] == pytest.approx(pct([r for r in records if in_group(r)]))
+    assert row["pct_peer"] == pytest.approx(pct(group))
     assert row["pct_region"] == pytest.approx(pct(records))
     # the peer group's figure is the build's estimate for that domain
     est = build.estimates.get(

@@ -203,18 +203,27 @@ def build_passports(
             if k is not None and (counts[s][k] >= rules.min_firms or not rules.steps[s]):
                 chosen[i] = s
                 break
-    peer_keys = np.empty(n, dtype=object)
-    peer_keys[:] = [(int(chosen[i]), keys_by_step[chosen[i]][i]) for i in range(n)]
-    region_keys = np.empty(n, dtype=object)
-    region_keys[:] = [()] * n
 
-    # percentiles of the means, within the peer group and within the region
+    # percentiles of the means, within every firm's peer group (all the firms of that group,
+    # whichever step their own passport uses) and within the region
+    def as_array(keys: Sequence[tuple | None]) -> np.ndarray:
+        arr = np.empty(n, dtype=object)
+        for i, k in enumerate(keys):
+            arr[i] = k
+        return arr
+
+    step_keys = [as_array(keys) for keys in keys_by_step]
+    region_keys = as_array([()] * n)
+    rows_ = np.arange(n)
     pct_peer: dict[str, np.ndarray] = {}
     pct_region: dict[str, np.ndarray] = {}
     for ind in indicators:
         if ind.kind == "mean":
             values = np.asarray(data[str(ind.variable)], float)
-            pct_peer[ind.id] = group_percentiles(values, weights, peer_keys, min_n)
+            by_step = np.vstack(
+                [group_percentiles(values, weights, keys, min_n) for keys in step_keys]
+            )
+            pct_peer[ind.id] = by_step[chosen, rows_]
             pct_region[ind.id] = group_percentiles(values, weights, region_keys, min_n)
 
     # the build's estimates for every domain a peer group can be
