@@ -210,8 +210,10 @@ class _Builder:
         region_data: RegionData,
         geometry: Any = None,
         map_indicator: str = DEFAULT_MAP_INDICATOR,
+        with_rows: bool = True,
     ) -> None:
         self.build = build
+        self.with_rows = with_rows
         self.wave: Wave = build.wave
         self.lang = lang
         self.region = region_data
@@ -234,6 +236,7 @@ class _Builder:
             "year": self.wave.year,
         }
         self.suppressed_text = _("suppressed")
+        self._value_labels: dict[tuple[str, str], str] = {}
 
     # -- numbers -----------------------------------------------------------------------------
 
@@ -315,6 +318,11 @@ class _Builder:
         return ind.name_en if self.lang == "en" else ind.name_nl
 
     def domain_title(self, domain: str) -> str:
+        if not hasattr(self, "_domain_titles"):
+            self._domain_titles = self._make_domain_titles()
+        return self._domain_titles.get(domain, domain)
+
+    def _make_domain_titles(self) -> dict[str, str]:
         return {
             "": self.region_name,
             "province": _("Province"),
@@ -324,9 +332,15 @@ class _Builder:
             "age_class": _("Firm age"),
             "ladder_level": _("Innovation ladder"),
             "strategy": _("Strategy"),
-        }.get(domain, domain)
+        }
 
     def value_label(self, domain: str, value: str) -> str:
+        key = (domain, value)
+        if key not in self._value_labels:
+            self._value_labels[key] = self._value_label(domain, value)
+        return self._value_labels[key]
+
+    def _value_label(self, domain: str, value: str) -> str:
         en = self.lang == "en"
         if domain == "province":
             for p in self.region.provinces:
@@ -474,6 +488,14 @@ class _Builder:
                 note=True,
             ),
             KeyFigures(tuple(figures)),
+            self.estimate_table(
+                "key-figures",
+                _("Key figures"),
+                [
+                    (self.ind_name(i), i, "", "")
+                    for i in ("participants", "innovators", "top_innovators")
+                ],
+            ),
         ]
         finding = self.complementarity_sentence()
         if finding:
@@ -1287,8 +1309,9 @@ class _Builder:
             self.annex(),
         ]
         report.definitions = self.definitions()
-        report.long_rows = self.long_rows(crosses=False)
-        report.cross_rows = self.long_rows(crosses=True)
+        if self.with_rows:
+            report.long_rows = self.long_rows(crosses=False)
+            report.cross_rows = self.long_rows(crosses=True)
         report.labels = {
             "suppressed": self.suppressed_text,
             "contents": _("Contents"),
@@ -1414,6 +1437,8 @@ def build_content(
     region_data: RegionData,
     geometry: Any = None,
     map_indicator: str = DEFAULT_MAP_INDICATOR,
+    with_rows: bool = True,
 ) -> Report:
-    """The report of ``build`` in ``lang`` (call inside ``translation.override(lang)``)."""
-    return _Builder(build, lang, region_data, geometry, map_indicator).build_report()
+    """The report of ``build`` in ``lang`` (call inside ``translation.override(lang)``);
+    ``with_rows``: also every estimate in long form (for the workbook)."""
+    return _Builder(build, lang, region_data, geometry, map_indicator, with_rows).build_report()

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from .content import KeyFigures, Num, Paragraph, Range, Report, Suppressed, Table
+from .content import Num, Paragraph, Range, Report, Suppressed, Table
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -60,22 +60,22 @@ class _Sheet:
         return self.cell(n.value * n.scale, fmt=fmt)
 
 
-def _columns(table: Table) -> list[str]:
-    """Headers with each range column split into its lower and upper bound."""
-    out = []
-    first = table.rows[0][1] if table.rows else ()
+def _range_columns(table: Table) -> set[int]:
+    """The columns holding confidence intervals: any cell a Range, or a CI heading."""
+    return {
+        i
+        for i, name in enumerate(table.columns)
+        if "95%" in name
+        or any(isinstance(cells[i], Range) for _l, cells in table.rows if i < len(cells))
+    }
+
+
+def _write_table(sheet: _Sheet, table: Table, labels: dict[str, str]) -> None:
+    """The table with each interval column split into its lower and upper bound."""
+    range_cols = _range_columns(table)
+    headers: list[str] = []
     for i, name in enumerate(table.columns):
-        has_range = any(
-            isinstance(cells[i], Range) for _l, cells in table.rows if i < len(cells)
-        ) or (i < len(first) and isinstance(first[i], Range))
-        is_ci = has_range or "95%" in name
-        out += [f"{name} (−)", f"{name} (+)"] if is_ci else [name]
-    return out
-
-
-def _write_table(sheet: _Sheet, table: Table) -> None:
-    headers = _columns(table)
-    range_cols = {i for i, name in enumerate(table.columns) if f"{name} (−)" in headers}
+        headers += [labels["ci_low"], labels["ci_high"]] if i in range_cols else [name]
     sheet.row([sheet.cell(table.title, BOLD)])
     sheet.row([sheet.cell("")] + [sheet.cell(h, BOLD) for h in headers])
     for label, cells in table.rows:
@@ -120,15 +120,7 @@ def render_xlsx(report: Report) -> bytes:
         sheet.row([])
         for block in ch.blocks:
             if isinstance(block, Table):
-                _write_table(sheet, block)
-            elif isinstance(block, KeyFigures):
-                rows = []
-                for f in block.figures:
-                    v = f.value
-                    rows.append((f.label, (v,)))
-                _write_table(
-                    sheet, Table(f"{ch.id}-figures", ch.title, (lab["estimate"],), tuple(rows))
-                )
+                _write_table(sheet, block, lab)
             elif isinstance(block, Paragraph) and not block.note:
                 text = "".join(p.text if isinstance(p, Num) else str(p) for p in block.parts)
                 sheet.row([text])

@@ -74,7 +74,9 @@ def write_report(
     for lang in languages:
         with translation.override(lang):
             on_step(f"content {lang}")
-            report = build_content(build, lang, region_data, geometry, map_indicator)
+            report = build_content(
+                build, lang, region_data, geometry, map_indicator, with_rows="xlsx" in formats
+            )
             if "html" in formats:
                 on_step(f"html {lang}")
                 files = [
