@@ -130,8 +130,10 @@ def _start(home: Path, port: int) -> subprocess.Popen:
             time.sleep(0.2)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # module scope: Playwright's sync API runs an asyncio loop in this thread while it is open,
+    # and Django refuses database calls from such a thread — so it must close before other tests
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
