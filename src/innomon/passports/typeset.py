@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -17,6 +18,7 @@ from typing import Any
 
 _compiler: Any = None
 _template: str | None = None
+_lock = threading.Lock()
 
 
 def _init(template: str) -> None:
@@ -28,11 +30,13 @@ def _init(template: str) -> None:
 
 
 def typeset(template: str, model: dict[str, Any] | str) -> bytes:
-    """The PDF of one view model (a dict, or its JSON)."""
-    if _compiler is None or _template != template:
-        _init(template)
+    """The PDF of one view model (a dict, or its JSON). Thread-safe: the web server's threads
+    share the process's compiler one at a time."""
     data = model if isinstance(model, str) else json.dumps(model, ensure_ascii=False)
-    return _compiler.compile(format="pdf", sys_inputs={"data": data})
+    with _lock:
+        if _compiler is None or _template != template:
+            _init(template)
+        return _compiler.compile(format="pdf", sys_inputs={"data": data})
 
 
 def _write(job: tuple[str, str, str]) -> str:
