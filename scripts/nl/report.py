@@ -275,8 +275,10 @@ NL = {
     "Collaboration initiatives by type and COROP region": (
         "Samenwerkingsinitiatieven per type en COROP-gebied"
     ),
-    "Initiatives in the registry, by the municipality of their location. %(source)s": (
-        "Initiatieven in het register, naar de gemeente van hun vestiging. %(source)s"
+    "Population: the collaboration initiatives in the registry of %(region)s, %(year)s, placed "
+    "by the municipality of their location. %(source)s": (
+        "Populatie: de samenwerkingsinitiatieven in het register van %(region)s, %(year)s, "
+        "geplaatst naar de gemeente van hun vestiging. %(source)s"
     ),
     # trends
     "Changes since %(year)s": "Veranderingen sinds %(year)s",

@@ -1040,8 +1040,11 @@ class _Builder:
             Chart(
                 "map-initiatives",
                 title,
-                _("Initiatives in the registry, by the municipality of their location. %(source)s")
-                % {"source": source},
+                _(
+                    "Population: the collaboration initiatives in the registry of %(region)s, "
+                    "%(year)s, placed by the municipality of their location. %(source)s"
+                )
+                % {"region": self.region_name, "year": self.wave.year, "source": source},
                 alt,
                 spec,
             )
