@@ -504,20 +504,19 @@ def report(
 
     def run() -> None:
         from innomon.config import out_dir, region_code
+        from innomon.publish.geo import cached_boundaries, load_boundaries
         from innomon.region import load_region
 
         started = time.monotonic()
+        region = load_region(region_code())
+        geometry = load_boundaries(list(boundaries), region) if boundaries else None
         _ready()
-        from innomon.publish.geo import cached_boundaries, load_boundaries
         from innomon.publish.report import FORMATS, write_report
 
         wave = _wave(
             year, f"there is no wave {year}; create it first with `innomon wave add {year}`"
         )
-        region = load_region(region_code())
-        geometry = (
-            load_boundaries(list(boundaries), region) if boundaries else cached_boundaries(region)
-        )
+        geometry = geometry or cached_boundaries(region)
         paths = write_report(
             wave,
             out_dir(),

@@ -116,8 +116,11 @@ def test_a_report_that_cannot_be_made_writes_nothing(demo_report, tmp_path, make
     from innomon.publish.report import FORMATS, write_report
 
     wave = Wave.objects.get(pk=demo_report.wave_id)
-    with pytest.raises(ReportError, match="indicator 'nope' for the maps is not in the catalogue"):
+    with pytest.raises(
+        ReportError, match="indicator 'nope' for the maps is not in the catalogue"
+    ) as bad:
         write_report(wave, tmp_path, None, FORMATS, None, "nope")
+    assert bad.value.exit_code == 2  # a wrong command line
     unbuilt = make_wave(2031)
     with pytest.raises(ReportError, match="wave 2031 has no build yet; run `innomon build 2031`"):
         write_report(unbuilt, tmp_path)

@@ -201,6 +201,12 @@ def test_geo_fetch_offline_is_one_line_and_stores_nothing(tmp_path):
     assert not (tmp_path / "geo").exists() or not list((tmp_path / "geo").iterdir())
 
 
+def test_a_missing_boundary_file_is_a_wrong_command_line(tmp_path):
+    missing = tmp_path / "provincie.geojson"
+    result = innomon("report", "2017", "--boundaries", str(missing), home=tmp_path)
+    assert_one_line_error(result, str(missing), "cannot read the file", code=2)
+
+
 def test_report_of_a_missing_wave_is_one_line(tmp_path):
     result = innomon("report", "2017", home=tmp_path, env={"DATABASE_URL": None})
     assert_one_line_error(result, "there is no wave 2017")

@@ -156,6 +156,12 @@ class ReportError(InnomonError):
     """The report cannot be made (e.g. the wave has no build, an unknown indicator)."""
 
 
+class UnknownIndicator(ReportError):
+    """The indicator asked for is not in the catalogue (a wrong command line: exit code 2)."""
+
+    exit_code = 2
+
+
 # --- what the chapters show -----------------------------------------------------------------
 
 ACTIVITY_SHARES = (
@@ -220,7 +226,7 @@ class _Builder:
         self.geometry = geometry
         self.catalogue = {i.id: i for i in load_indicators()}
         if map_indicator not in self.catalogue:
-            raise ReportError(
+            raise UnknownIndicator(
                 f"indicator '{map_indicator}' for the maps is not in the catalogue; "
                 f"choose one of {', '.join(sorted(self.catalogue))}"
             )

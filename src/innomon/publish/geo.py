@@ -39,6 +39,12 @@ class GeoError(InnomonError):
     exit_code = 1
 
 
+class BoundaryFileError(GeoError):
+    """A boundary file the user named is missing or unusable (exit code 2)."""
+
+    exit_code = 2
+
+
 @dataclass
 class Geometry:
     """The region's boundaries per level (``province``, ``corop``): GeoJSON features with
@@ -109,7 +115,7 @@ def _topojson_features(topo: dict[str, Any], where: str) -> list[dict[str, Any]]
                 }
             )
     if not features:
-        raise GeoError(f"{where}: no polygons in the TopoJSON objects")
+        raise BoundaryFileError(f"{where}: no polygons in the TopoJSON objects")
     return features
 
 
@@ -117,11 +123,11 @@ def _wkb_polygons(blob: bytes, where: str) -> dict[str, Any] | None:
     """A GeoPackage geometry (header + WKB) as a GeoJSON Polygon/MultiPolygon (None for
     other geometry types). Z and M values are dropped."""
     if blob[:2] != b"GP":
-        raise GeoError(f"{where}: a geometry without the GeoPackage header")
+        raise BoundaryFileError(f"{where}: a geometry without the GeoPackage header")
     flags = blob[3]
     envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get((flags >> 1) & 7)
     if envelope is None:
-        raise GeoError(f"{where}: a geometry with an unknown envelope")
+        raise BoundaryFileError(f"{where}: a geometry with an unknown envelope")
     pos = 8 + envelope
 
     def read(fmt: str, order: str) -> tuple:
@@ -160,7 +166,7 @@ def _gpkg_features(path: Path) -> list[dict[str, Any]]:
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise GeoError(f"{where}: cannot open the GeoPackage ({exc})") from exc
+        raise BoundaryFileError(f"{where}: cannot open the GeoPackage ({exc})") from exc
     try:
         tables = con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
         features = []
@@ -177,7 +183,7 @@ def _gpkg_features(path: Path) -> list[dict[str, Any]]:
                     features.append({"type": "Feature", "properties": props, "geometry": geom})
         return features
     except (sqlite3.Error, struct.error) as exc:
-        raise GeoError(f"{where}: not a readable GeoPackage ({exc})") from exc
+        raise BoundaryFileError(f"{where}: not a readable GeoPackage ({exc})") from exc
     finally:
         con.close()
 
@@ -186,19 +192,19 @@ def _read_features(path: Path) -> list[dict[str, Any]]:
     where = str(path)
     if path.suffix.lower() == ".gpkg":
         if not path.is_file():
-            raise GeoError(f"{where}: no such file")
+            raise BoundaryFileError(f"{where}: no such file")
         return _gpkg_features(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise GeoError(f"{where}: cannot read the file ({exc.strerror})") from exc
+        raise BoundaryFileError(f"{where}: cannot read the file ({exc.strerror})") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GeoError(f"{where}: not a GeoJSON or TopoJSON file ({exc})") from exc
+        raise BoundaryFileError(f"{where}: not a GeoJSON or TopoJSON file ({exc})") from exc
     if isinstance(data, dict) and data.get("type") == "Topology":
         return _topojson_features(data, where)
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         return list(data.get("features") or [])
-    raise GeoError(f"{where}: neither a GeoJSON FeatureCollection nor a TopoJSON Topology")
+    raise BoundaryFileError(f"{where}: neither a GeoJSON FeatureCollection nor a TopoJSON Topology")
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
@@ -289,7 +295,9 @@ def load_boundaries(paths: list[Path], region: RegionData, year: int | None = No
                 try:
                     cx, cy, span = _centre(f["geometry"])
                 except (ValueError, KeyError, TypeError, IndexError) as exc:
-                    raise GeoError(f"{path}: feature {code} has no usable polygon") from exc
+                    raise BoundaryFileError(
+                        f"{path}: feature {code} has no usable polygon"
+                    ) from exc
                 rec = wanted[level][code]
                 coords_seen += [cx, cy]
                 geo.layers.setdefault(level, []).append(
@@ -307,7 +315,7 @@ def load_boundaries(paths: list[Path], region: RegionData, year: int | None = No
                 )
                 found += 1
         if not found:
-            raise GeoError(
+            raise BoundaryFileError(
                 f"{path}: no province or COROP region of {region.name_en} in it (looked for "
                 "CBS codes such as PV20 or CR01 in the features' properties)"
             )
