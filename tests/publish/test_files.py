@@ -112,7 +112,7 @@ def test_the_landing_page_links_the_report_in_both_languages_and_every_format(de
 
 @pytest.mark.django_db
 def test_a_report_that_cannot_be_made_writes_nothing(demo_report, tmp_path, make_wave):
-    from innomon.publish.content import ReportError
+    from innomon.publish.model import ReportError
     from innomon.publish.report import FORMATS, write_report
 
     wave = Wave.objects.get(pk=demo_report.wave_id)

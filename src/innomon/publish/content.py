@@ -1,6 +1,6 @@
-"""The annual report as data: chapters of paragraphs, tables and charts, built from one stored
-build in one language. The HTML, PDF and XLSX renderers all render this one model, so the three
-files always show the same numbers.
+"""The annual report as data (``model.py``): its chapters of paragraphs, tables and charts,
+built from one stored build in one language. The HTML, PDF and XLSX renderers all render this
+one model, so the three files always show the same numbers.
 
 Every number in the model is a ``Num``: its formatted text (``innomon.publish.numbers``, the one
 formatting path), the raw value and ``ref``, where it came from — e.g.
@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
@@ -27,140 +26,31 @@ from innomon import config
 from innomon.analysis.indicators import AGE_CLASSES, SBI_GROUPS, Indicator
 from innomon.builds.models import Build, BuildEstimate
 from innomon.builds.services import latest_build
-from innomon.builds.weighting import SECTION_GROUPS
 from innomon.catalogue import load_indicators, load_typology
-from innomon.errors import InnomonError
 from innomon.region import Region as RegionData
-from innomon.registry.models import Initiative
-from innomon.survey.models import Response, Wave
+from innomon.survey.models import Wave
 
 from . import charts
+from .counts import initiative_counts, panel_overlap, response_counts, strata_counts
+from .model import (
+    Block,
+    Cell,
+    Chapter,
+    Chart,
+    Definition,
+    Heading,
+    KeyFigure,
+    KeyFigures,
+    Num,
+    Paragraph,
+    Range,
+    Report,
+    Suppressed,
+    Table,
+    Text,
+    UnknownIndicator,
+)
 from .numbers import format_number, format_percent
-
-# --- the model ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Num:
-    """A printed number and where it came from (``scale``: printed = stored × scale)."""
-
-    text: str
-    value: float | int
-    ref: str
-    scale: float = 1.0
-    decimals: int = 0
-    percent: bool = False
-
-
-@dataclass(frozen=True)
-class Text:
-    text: str
-
-
-@dataclass(frozen=True)
-class Suppressed:
-    """A cell the disclosure rules withhold: shown as such, never as zero or blank."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Range:
-    low: Num
-    high: Num
-
-
-Cell = Num | Text | Suppressed | Range
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    parts: tuple[str | Num, ...]
-    note: bool = False
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-
-
-@dataclass(frozen=True)
-class Table:
-    id: str
-    title: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, tuple[Cell, ...]], ...]  # (row header, cells)
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Chart:
-    id: str
-    title: str
-    caption: str
-    alt: str
-    spec: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class KeyFigure:
-    label: str
-    value: Cell
-    detail: tuple[str | Num, ...]
-
-
-@dataclass(frozen=True)
-class KeyFigures:
-    figures: tuple[KeyFigure, ...]
-
-
-Block = Paragraph | Heading | Table | Chart | KeyFigures
-
-
-@dataclass(frozen=True)
-class Chapter:
-    id: str
-    title: str
-    blocks: tuple[Block, ...]
-    sheet: str  # the workbook sheet of its tables (≤ 31 characters)
-
-
-@dataclass(frozen=True)
-class Definition:
-    id: str
-    name: str
-    definition: str
-    unit: str
-    population: str
-
-
-@dataclass
-class Report:
-    lang: str
-    title: str
-    subtitle: str
-    region_name: str
-    year: int
-    synthetic: bool
-    synthetic_note: str
-    footer: str
-    build_id: int
-    chapters: list[Chapter] = field(default_factory=list)
-    definitions: list[Definition] = field(default_factory=list)
-    long_rows: list[dict[str, Any]] = field(default_factory=list)  # every single-domain row
-    cross_rows: list[dict[str, Any]] = field(default_factory=list)  # every two-way cross row
-    labels: dict[str, str] = field(default_factory=dict)  # words the renderers need
-
-
-class ReportError(InnomonError):
-    """The report cannot be made (e.g. the wave has no build, an unknown indicator)."""
-
-
-class UnknownIndicator(ReportError):
-    """The indicator asked for is not in the catalogue (a wrong command line: exit code 2)."""
-
-    exit_code = 2
-
 
 # --- what the chapters show -----------------------------------------------------------------
 
@@ -1370,74 +1260,6 @@ def sentence(text: str, **values: str | Num) -> tuple[str | Num, ...]:
 
 def _score(level: Any) -> int:
     return int(level.score)
-
-
-# --- counts read from the database ----------------------------------------------------------
-
-
-def response_counts(wave: Wave) -> dict[str, int]:
-    return Response.objects.filter(wave=wave).aggregate(
-        complete=Count("id", filter=Q(status=Response.Status.COMPLETE)),
-        partial=Count("id", filter=Q(status=Response.Status.PARTIAL)),
-        excluded=Count("id", filter=Q(status=Response.Status.EXCLUDED)),
-        all=Count("id"),
-    )
-
-
-def strata_counts(wave: Wave, dim: str) -> list[tuple[str, int, int]]:
-    """(stratum, firms of the wave, complete responses) by ``province``, ``size_class`` or
-    ``section_group`` of the firm register."""
-    field_name = {
-        "province": "firm__municipality__corop__province__code",
-        "size_class": "firm__size_class",
-        "section_group": "firm__sbi_section",
-    }[dim]
-    rows = (
-        Response.objects.filter(wave=wave)
-        .values(field_name)
-        .annotate(
-            all=Count("id"),
-            complete=Count("id", filter=Q(status=Response.Status.COMPLETE)),
-        )
-    )
-    acc: dict[str, list[int]] = {}
-    for r in rows:
-        key = r[field_name]
-        if dim == "section_group":
-            key = SECTION_GROUPS.get(key, key)
-        cell = acc.setdefault(key, [0, 0])
-        cell[0] += r["all"]
-        cell[1] += r["complete"]
-    order = {
-        "size_class": ["micro", "small", "medium", "large"],
-        "section_group": [g.code for g in SBI_GROUPS],
-    }.get(dim)
-    keys = sorted(acc, key=lambda k: (order.index(k) if order and k in order else 99, k))
-    return [(k, acc[k][0], acc[k][1]) for k in keys]
-
-
-def panel_overlap(wave: Wave) -> list[tuple[Wave, int]]:
-    """For every earlier wave of the region: firms with complete responses in both."""
-    out = []
-    for other in Wave.objects.filter(region=wave.region, year__lt=wave.year).order_by("-year"):
-        both = Response.objects.filter(
-            wave=wave,
-            status=Response.Status.COMPLETE,
-            firm__responses__wave=other,
-            firm__responses__status=Response.Status.COMPLETE,
-        ).count()
-        out.append((other, both))
-    return out
-
-
-def initiative_counts(wave: Wave) -> dict[tuple[str, str], int]:
-    """Initiatives of the registry per (COROP code, type)."""
-    rows = (
-        Initiative.objects.values("municipality__corop__code", "type")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {(r["municipality__corop__code"], r["type"]): r["n"] for r in rows}
 
 
 def build_content(

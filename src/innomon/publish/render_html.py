@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .content import (
+from .model import (
     Chart,
     Heading,
     KeyFigures,

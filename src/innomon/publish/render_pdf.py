@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .content import Chart, Heading, KeyFigures, Num, Paragraph, Range, Report, Suppressed, Table
+from .model import Chart, Heading, KeyFigures, Num, Paragraph, Range, Report, Suppressed, Table
 from .numbers import D3_LOCALES
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)

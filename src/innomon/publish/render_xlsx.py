@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from .content import Num, Paragraph, Range, Report, Suppressed, Table
+from .model import Num, Paragraph, Range, Report, Suppressed, Table
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)

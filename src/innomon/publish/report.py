@@ -23,8 +23,9 @@ from innomon.region import load_region
 from innomon.registry.models import Region
 from innomon.survey.models import Wave
 
-from .content import DEFAULT_MAP_INDICATOR, ReportError, build_content
+from .content import DEFAULT_MAP_INDICATOR, build_content
 from .geo import Geometry
+from .model import ReportError
 
 FORMATS = ("html", "pdf", "xlsx")
 

@@ -1,0 +1,76 @@
+"""Counts the report reads from the database (respondents, strata, panel, initiatives):
+facts of the wave, not estimates."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from innomon.analysis.indicators import SBI_GROUPS
+from innomon.builds.weighting import SECTION_GROUPS
+from innomon.registry.models import Initiative
+from innomon.survey.models import Response, Wave
+
+
+def response_counts(wave: Wave) -> dict[str, int]:
+    return Response.objects.filter(wave=wave).aggregate(
+        complete=Count("id", filter=Q(status=Response.Status.COMPLETE)),
+        partial=Count("id", filter=Q(status=Response.Status.PARTIAL)),
+        excluded=Count("id", filter=Q(status=Response.Status.EXCLUDED)),
+        all=Count("id"),
+    )
+
+
+def strata_counts(wave: Wave, dim: str) -> list[tuple[str, int, int]]:
+    """(stratum, firms of the wave, complete responses) by ``province``, ``size_class`` or
+    ``section_group`` of the firm register."""
+    field_name = {
+        "province": "firm__municipality__corop__province__code",
+        "size_class": "firm__size_class",
+        "section_group": "firm__sbi_section",
+    }[dim]
+    rows = (
+        Response.objects.filter(wave=wave)
+        .values(field_name)
+        .annotate(
+            all=Count("id"),
+            complete=Count("id", filter=Q(status=Response.Status.COMPLETE)),
+        )
+    )
+    acc: dict[str, list[int]] = {}
+    for r in rows:
+        key = r[field_name]
+        if dim == "section_group":
+            key = SECTION_GROUPS.get(key, key)
+        cell = acc.setdefault(key, [0, 0])
+        cell[0] += r["all"]
+        cell[1] += r["complete"]
+    order = {
+        "size_class": ["micro", "small", "medium", "large"],
+        "section_group": [g.code for g in SBI_GROUPS],
+    }.get(dim)
+    keys = sorted(acc, key=lambda k: (order.index(k) if order and k in order else 99, k))
+    return [(k, acc[k][0], acc[k][1]) for k in keys]
+
+
+def panel_overlap(wave: Wave) -> list[tuple[Wave, int]]:
+    """For every earlier wave of the region: firms with complete responses in both."""
+    out = []
+    for other in Wave.objects.filter(region=wave.region, year__lt=wave.year).order_by("-year"):
+        both = Response.objects.filter(
+            wave=wave,
+            status=Response.Status.COMPLETE,
+            firm__responses__wave=other,
+            firm__responses__status=Response.Status.COMPLETE,
+        ).count()
+        out.append((other, both))
+    return out
+
+
+def initiative_counts(wave: Wave) -> dict[tuple[str, str], int]:
+    """Initiatives of the registry per (COROP code, type)."""
+    rows = (
+        Initiative.objects.values("municipality__corop__code", "type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(r["municipality__corop__code"], r["type"]): r["n"] for r in rows}
