@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -187,3 +189,29 @@ def test_progress_counts_only_the_pages_asked(invitations):
     assert "Pagina 1 van 9" in html  # 8 pages of the 2019 questionnaire and the review
     assert hidden(html, "fields").split() == ["employees", "founding_year", "turnover_class"]
     assert Invitation.objects.get(pk=inv.pk).opened_at is not None
+
+
+def test_the_thank_you_page_links_the_passport_once_it_is_made(invitations):
+    from innomon.builds.models import Build
+    from innomon.passports.models import Passport
+
+    inv = invitations["12345678"]
+    client = Client()
+    done = client.post(fill(client, link(inv), ANSWERS_2019))["Location"]
+    html = client.get(done).content.decode()
+    assert "/passport/" not in html
+    assert "klaar als de resultaten van 2019 verschijnen" in html  # the promise
+    # later: the wave is built and the passports are made (rows as innomon passports stores)
+    build = Build.objects.create(
+        wave=inv.wave,
+        innomon_version="test",
+        data_sha256="0" * 64,
+        frame_sha256="0" * 64,
+        config_sha256="0" * 64,
+        respondents=1,
+    )
+    Passport.objects.create(build=build, firm=inv.firm, language="nl", data={})
+    html = client.get(done).content.decode()
+    token = re.search(r'href="/passport/([^"/]+)/"', html)
+    assert token is not None
+    assert "Open uw Innovatiepaspoort" in html
