@@ -31,6 +31,7 @@ def test_complete_questionnaire_becomes_one_response_like_an_import(invitations)
     assert response.status == "complete"
     assert response.answers == STORED_2019
     assert response.submitted_at is not None
+    assert response.language == "nl"  # the language it was answered in, for the passport
     inv.refresh_from_db()
     assert inv.opened_at
     assert inv.started_at
@@ -180,6 +181,15 @@ def test_language_switch_keeps_the_page(invitations):
     html = client.get(page1).content.decode()
     assert "How many people worked" in html
     assert 'lang="en"' in html
+
+
+def test_a_response_given_in_english_is_recorded_as_english(invitations):
+    inv = invitations["12345678"]
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": link(inv)})
+    review = fill(client, link(inv), ANSWERS_2019)
+    assert client.post(review).status_code == 302
+    assert Response.objects.get(wave=inv.wave, firm=inv.firm).language == "en"
 
 
 def test_progress_counts_only_the_pages_asked(invitations):

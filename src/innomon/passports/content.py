@@ -107,11 +107,10 @@ def _domain(step: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted(step, key=DOMAINS.index))
 
 
-def _language(answers: dict[str, Any]) -> str:
-    """The firm's language: the response's ``language`` ('nl' or 'en', recorded by the web
-    questionnaire when known); Dutch otherwise."""
-    lang = str(answers.get("language") or "").lower()
-    return "en" if lang == "en" else "nl"
+def _language(language: str | None) -> str:
+    """The firm's language: the language its response was given in ('en' when the web
+    questionnaire or the survey tool recorded English); Dutch otherwise."""
+    return "en" if str(language or "").lower() == "en" else "nl"
 
 
 class _Wave:
@@ -267,7 +266,7 @@ def build_passports(
     comp = summary.get("complementarity") or {}
     languages = dict(
         Response.objects.filter(wave=wave, firm__kvk__in=wanted).values_list(
-            "firm__kvk", "answers__language"
+            "firm__kvk", "language"
         )
     )
     out = []
@@ -336,7 +335,7 @@ def build_passports(
             FirmPassport(
                 firm_id=fc["firm_id"],
                 kvk=kvk,
-                language=_language({"language": languages.get(kvk)}),
+                language=_language(languages.get(kvk)),
                 data=passport,
             )
         )

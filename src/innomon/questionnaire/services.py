@@ -405,6 +405,7 @@ def submit(invitation: Invitation, lang: str = "nl") -> Draft:
             response.status = Response.Status.COMPLETE
             response.submitted_at = now
             response.started_at = response.started_at or draft.started_at
+            response.language = lang if lang in LANGUAGES else ""
             response.save()
         elif not draft.note:
             record_responses(
@@ -417,6 +418,7 @@ def submit(invitation: Invitation, lang: str = "nl") -> Draft:
                         "invited_at": inv.sent_at,
                         "started_at": draft.started_at,
                         "submitted_at": now,
+                        "language": lang if lang in LANGUAGES else "",
                     }
                 ],
                 SOURCE,

@@ -53,6 +53,12 @@ class Response(models.Model):
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        blank=True,
+        help_text=_("The language the firm answered in (nl or en), when the survey tool says."),
+    )
     review_note = models.CharField(
         _("to review"),
         max_length=200,

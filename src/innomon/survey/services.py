@@ -49,7 +49,8 @@ def create_wave(
 
 def record_responses(wave: Wave, records: Iterable[Mapping[str, Any]], source: str) -> int:
     """Store responses of ``wave``: each record has ``kvk``, ``status`` and ``answers`` (a mapping
-    of questionnaire variables), optionally ``invited_at/started_at/submitted_at``.
+    of questionnaire variables), optionally ``invited_at/started_at/submitted_at`` and
+    ``language`` (nl or en: the language the firm answered in).
 
     A firm that is not registered, an unknown status, or a firm that already has a response in
     the wave (in the database or earlier in the batch) rejects the whole batch; the database's
@@ -96,6 +97,10 @@ def record_responses(wave: Wave, records: Iterable[Mapping[str, Any]], source: s
         if not isinstance(answers, Mapping):
             problems.append(Problem(source, row, "answers", "answers must be a mapping"))
             continue
+        language = str(rec.get("language") or "").strip().lower()
+        if language not in ("", "nl", "en"):
+            problems.append(Problem(source, row, "language", f"'{language}' is not nl or en"))
+            continue
         rows.append(
             Response(
                 wave=wave,
@@ -105,6 +110,7 @@ def record_responses(wave: Wave, records: Iterable[Mapping[str, Any]], source: s
                 invited_at=rec.get("invited_at"),
                 started_at=rec.get("started_at"),
                 submitted_at=rec.get("submitted_at"),
+                language=language,
             )
         )
     if problems:
