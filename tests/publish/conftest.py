@@ -26,9 +26,6 @@ def demo_report(django_db_setup, django_db_blocker, tmp_path_factory):
     home = tmp_path_factory.mktemp("report-home")
     mp = pytest.MonkeyPatch()
     mp.setenv("INNOMON_HOME", str(home))
-    # Another package's session-wide Playwright (tests/browser) may leave an asyncio loop
-    # registered in this thread; these tests use the database synchronously and only that.
-    mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with django_db_blocker.unblock():
         params = demo_run.parameters()
         region_data = load_region(config.region_code())
