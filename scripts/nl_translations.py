@@ -11,6 +11,7 @@ import polib
 LOCALE = Path(__file__).resolve().parent.parent / "src" / "innomon" / "locale"
 
 NL = {
+    "The language the firm answered in (nl or en), when the survey tool says.": "De taal waarin het bedrijf antwoordde (nl of en), als het enquêteprogramma die doorgeeft.",
     "Dashboard": "Dashboard",
     "regional SME innovation monitor": "regionale mkb-innovatiemonitor",
     "Language": "Taal",

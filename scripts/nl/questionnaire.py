@@ -1,4 +1,3 @@
-# ruff: noqa: E501 — a translation table reads best one message per line
 """Dutch translations of the web questionnaire (src/innomon/questionnaire)."""
 
 NL = {

@@ -301,4 +301,10 @@ NL = {
         "Elke indicator uit de catalogus voor de regio en elk domein, met de definitie. De "
         "kruistabellen staan in de Excel-werkmap."
     ),
+    "The innovation pyramid: share of the region's SMEs per level": "De innovatiepiramide: aandeel van het mkb in de regio per niveau",
+    "Share among the firms whose level could be decided; top level first.": "Aandeel onder de bedrijven van wie het niveau kon worden bepaald; hoogste niveau bovenaan.",
+    "SMEs per level of the innovation ladder": "Mkb-bedrijven per niveau van de innovatieladder",
+    "Share among the firms whose level could be decided.": "Aandeel onder de bedrijven van wie het niveau kon worden bepaald.",
+    "Of the responding firms, %(share)s take part in at least one collaboration initiative; the estimate for all SMEs of the region is %(estimate)s.": "Van de responderende bedrijven neemt %(share)s deel aan minstens één samenwerkingsinitiatief; de schatting voor het hele mkb van de regio is %(estimate)s.",
+    "The estimate for all SMEs is higher than the share among the respondents: the weights give more weight to the kinds of firms (by size, sector and province) that take part more often but answered less often.": "De schatting voor het hele mkb is hoger dan het aandeel onder de respondenten: de weging geeft meer gewicht aan de soorten bedrijven (naar grootte, sector en provincie) die vaker deelnemen maar minder vaak antwoordden.",
 }

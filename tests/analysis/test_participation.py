@@ -12,6 +12,7 @@ from innomon.analysis.indicators import DeriveSettings, derive
 from innomon.analysis.participation import (
     initiatives_per_firm,
     level_contrast,
+    level_shares,
     participation_by_level,
     top_without_collaboration,
     trend_test,
@@ -164,3 +165,23 @@ def test_initiatives_per_firm_and_types_by_level():
     assert types[("in_network", (("ladder_level", "0"),))].estimate == 0
     assert types[("in_incubator", (("ladder_level", "0"),))].estimate == pytest.approx(100 / 15)
     assert types[("in_test_environment", (("ladder_level", "2"),))].estimate == pytest.approx(50)
+
+
+def test_level_shares_are_the_weighted_pyramid_and_sum_to_100():
+    data, design = generated([0.1, 0.2, 0.3, 0.5])
+    data["ladder_level"][:30] = np.nan  # undecided levels count in no level
+    shares = level_shares(data, design)
+    assert [e.domain for e in shares] == [(("ladder_level", str(k)),) for k in range(4)]
+    assert sum(e.estimate for e in shares) == pytest.approx(100.0)
+    w = design.weights
+    level = data["ladder_level"]
+    known = ~np.isnan(level)
+    for k, e in enumerate(shares):
+        assert e.indicator == "ladder_share"
+        assert e.estimate == pytest.approx(100 * w[level == k].sum() / w[known].sum())
+        assert e.n == int(known.sum())
+        assert e.ci_low < e.estimate < e.ci_high
+        # the engine's proportion of the same 0/1 column gives the same SE
+        column = np.where(known, (level == k).astype(float), np.nan)
+        (ref,) = [r for r in estimate({"x": column}, design, prop=["x"]) if r.level == "1"]
+        assert e.se == pytest.approx(100 * ref.se)

@@ -165,3 +165,21 @@ def test_chart_data_are_the_build_values_and_suppressed_bars_are_words(demo_repo
         e = stored_rows[r["code"]]
         assert r["estimate"] == (None if e.suppressed else pytest.approx(e.estimate))
         assert r["n"] == e.n
+
+
+@pytest.mark.django_db
+def test_the_respondents_share_stands_beside_the_estimate_with_the_reason(demo_report):
+    # the monitor used to publish the share of respondents (36 % in 2017); the report shows
+    # it beside the weighted estimate and explains why the estimate for all SMEs is lower
+    build = Build.objects.filter(wave_id=demo_report.wave_id).order_by("-created_at").first()
+    e = BuildEstimate.objects.get(build=build, indicator="participants", domain="")
+    assert e.estimate < e.sample_share
+    for name, lang, reason in (
+        ("report.en.html", "en", "firms that innovate answer the monitor more often"),
+        ("report.html", "nl", "innoverende bedrijven vullen de monitor vaker in"),
+    ):
+        html = (demo_report.folder / name).read_text()
+        refs = dict(SPAN.findall(html))
+        share = refs[f"est|{build.pk}|participants|||sample_share"]
+        assert parse(share, lang)[0] == pytest.approx(e.sample_share, abs=0.05)
+        assert reason in html

@@ -1,5 +1,7 @@
 """Participation in collaboration initiatives along the innovation ladder — design-based.
 
+- ``level_shares``: the share of the region's SMEs on every ladder level (the weighted
+  innovation pyramid), with CIs;
 - ``participation_by_level``: the participation rate of every ladder level, with CIs;
 - ``level_contrast`` / ``trend_test``: a linear contrast of the level rates with its design
   SE — the trend test uses centred level scores, giving the least-squares slope of the rates on
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,27 @@ from .indicators import IndicatorEstimate, estimate_means, estimate_shares
 LEVEL = "ladder_level"
 PARTICIPANT = "participant"
 TYPES = ("in_network", "in_test_environment", "in_incubator")
+
+
+def level_shares(
+    data: Mapping[str, Any],
+    design: Design | ReplicateDesign,
+    *,
+    level: str = LEVEL,
+    disclosure: DisclosureRule | None = None,
+) -> list[IndicatorEstimate]:
+    """The percentage of firms on each ladder level among the firms whose level is decided
+    (indicator ``ladder_share``, domain ``((level, score),)``), lowest level first, with logit
+    CIs; firms with an undecided level are left out (counted in no level)."""
+    scores = np.asarray(data[level], dtype=float)
+    known = ~np.isnan(scores)
+    out = []
+    for score in np.unique(scores[known]):
+        name = f"{level}_is_{score:g}"
+        column = np.where(known, (scores == score).astype(float), np.nan)
+        (e,) = estimate_shares({name: column}, design, [name], disclosure=disclosure)
+        out.append(replace(e, indicator="ladder_share", domain=((level, f"{score:g}"),)))
+    return out
 
 
 def participation_by_level(

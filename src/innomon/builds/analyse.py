@@ -17,6 +17,7 @@ from innomon.analysis.complementarity import (
 from innomon.analysis.glm import GlmError
 from innomon.analysis.indicators import DOMAINS, DeriveSettings, derive, estimate_indicators
 from innomon.analysis.participation import (
+    level_shares,
     participation_by_level,
     top_without_collaboration,
     trend_test,
@@ -143,6 +144,8 @@ def make_analyse(year: int):
                 values = values[~np.isnan(values)]
                 share = 100.0 * values.mean() if values.size else None
             rows.append(_row(e.indicator, e.domain, e, sample_share=share))
+        for e in level_shares(data, design, disclosure=rule):
+            rows.append(_row(e.indicator, e.domain, e))
         for e in participation_by_level(data, design, disclosure=rule):
             rows.append(_row("participation_by_level", e.domain, e))
         for e in types_by_level(data, design, disclosure=rule):

@@ -393,10 +393,47 @@ class _Builder:
                 ],
             ),
         ]
+        blocks.extend(self.respondents_versus_population())
         finding = self.complementarity_sentence()
         if finding:
             blocks.append(finding)
         return Chapter("summary", _("Key figures"), tuple(blocks), _("Key figures"))
+
+    def respondents_versus_population(self) -> list[Block]:
+        """The share of the respondents that take part in an initiative (what the monitor used
+        to publish) beside the weighted estimate for all SMEs, and why they differ."""
+        e = self.est("participants")
+        if e is None or e.suppressed or not _finite(e.estimate) or e.sample_share is None:
+            return []
+        share = self.est_num(e, "sample_share")
+        estimate = self.est_num(e, "estimate")
+        parts = sentence(
+            _(
+                "Of the responding firms, %(share)s take part in at least one collaboration "
+                "initiative; the estimate for all SMEs of the region is %(estimate)s."
+            ),
+            share=share,
+            estimate=estimate,
+        )
+        if e.estimate < e.sample_share:
+            parts += (
+                " ",
+                _(
+                    "The estimate for all SMEs is lower than the share among the respondents: "
+                    "firms that innovate answer the monitor more often than others, and the "
+                    "weights correct for that as far as size, sector and province explain it."
+                ),
+            )
+        elif e.estimate > e.sample_share:
+            parts += (
+                " ",
+                _(
+                    "The estimate for all SMEs is higher than the share among the respondents: "
+                    "the weights give more weight to the kinds of firms (by size, sector and "
+                    "province) that take part more often but answered less often."
+                ),
+            )
+        return [Paragraph(parts)]
 
     def method(self) -> Chapter:
         wave = self.wave
@@ -609,23 +646,43 @@ class _Builder:
                 (self.count(undecided, f"classes|{bid}|level|none"), Text("")),
             )
         )
-        title = _("The innovation pyramid: responding firms per level")
-        alt = (
-            _("Pyramid chart: %(title)s.") % {"title": title}
-            + " "
-            + "; ".join(f"{d['label']}: {d['text']}" for d in data)
-        )
-        chart = Chart(
-            "pyramid",
-            title,
-            _(
-                "Responding firms (unweighted counts), %(region)s, %(year)s. The levels are "
-                "the typology's rules applied to each firm's answers."
+        shares = [
+            (
+                level.name_en if self.lang == "en" else level.name_nl,
+                "ladder_share",
+                "ladder_level",
+                f"{level.score:g}",
             )
-            % {"region": self.region_name, "year": self.wave.year},
-            alt,
-            charts.pyramid_chart(data, title, alt, _("responding firms"), self.lang),
-        )
+            for level in levels
+        ]
+        weighted = all(self.est(*key[1:]) is not None for key in shares)
+        if weighted:  # the build's weighted shares (older builds have only the counts)
+            title = _("The innovation pyramid: share of the region's SMEs per level")
+            chart = self.bar_chart(
+                "pyramid",
+                title,
+                shares,
+                "%",
+                _("Share among the firms whose level could be decided; top level first."),
+            )
+        else:
+            title = _("The innovation pyramid: responding firms per level")
+            alt = (
+                _("Pyramid chart: %(title)s.") % {"title": title}
+                + " "
+                + "; ".join(f"{d['label']}: {d['text']}" for d in data)
+            )
+            chart = Chart(
+                "pyramid",
+                title,
+                _(
+                    "Responding firms (unweighted counts), %(region)s, %(year)s. The levels are "
+                    "the typology's rules applied to each firm's answers."
+                )
+                % {"region": self.region_name, "year": self.wave.year},
+                alt,
+                charts.pyramid_chart(data, title, alt, _("responding firms"), self.lang),
+            )
         flag_rows = []
         for flag in self.typology.flags:
             name = flag.name_en if self.lang == "en" else flag.name_nl
@@ -643,6 +700,18 @@ class _Builder:
                 )
             ),
             chart,
+            *(
+                [
+                    self.estimate_table(
+                        "ladder-estimates",
+                        _("SMEs per level of the innovation ladder"),
+                        shares,
+                        _("Share among the firms whose level could be decided."),
+                    )
+                ]
+                if weighted
+                else []
+            ),
             Table(
                 "ladder",
                 _("Responding firms per level of the innovation ladder"),
