@@ -109,10 +109,10 @@ def main() -> None:
                 "founding_year": src.firm.founding_year,
             }
         )
-        answers = dict(src.answers)
-        if k % 10 == 0:
-            answers["language"] = "en"
-        responses.append({"kvk": kvk, "status": "complete", "answers": answers})
+        language = "en" if k % 10 == 0 else "nl"
+        responses.append(
+            {"kvk": kvk, "status": "complete", "answers": dict(src.answers), "language": language}
+        )
         links.append((kvk, joined.get(src.firm_id, [])))
     t0 = time.perf_counter()
     registry.register_firms(firms, "bench", synthetic=True)
