@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from innomon.analysis.headline import new_to_market_pct
 from innomon.demo import run as demo_run
 from innomon.demo.generate import generate
 from innomon.registry.models import Firm, Initiative
@@ -39,7 +38,8 @@ def _records(year):
     for firms without product innovations, which are not asked)."""
     out = []
     for r in wave_records(Wave.objects.get(year=year)):
-        r["ntm"] = new_to_market_pct(r)
+        value = r.get("turnover_new_market_pct")
+        r["ntm"] = 0.0 if r.get("product_innovation") == 0 else value and float(value)
         out.append(r)
     return out
 

@@ -384,8 +384,9 @@ def review(request: HttpRequest, invitation: Invitation) -> HttpResponse:
         _reached(invitation, "review")
     shown = form.asked(instrument, answers)[1]
     by_name = {p.question: p.message for p in problems}
+    visible = form.visible_pages(instrument, answers)
     sections = []
-    for p in form.visible_pages(instrument, answers):
+    for p in visible:
         items = []
         for q in p.questions:
             if q.name not in shown or not q.holds_answer:
@@ -401,7 +402,6 @@ def review(request: HttpRequest, invitation: Invitation) -> HttpResponse:
             )
         sections.append({"label": p.label(lang), "items": items})
     errors = [i for s in sections for i in s["items"] if i["error"]]
-    visible = form.visible_pages(instrument, answers)
     return render(
         request,
         "questionnaire/review.html",
