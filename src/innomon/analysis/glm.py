@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import numpy as np
 from scipy.special import expit, ndtr, ndtri
@@ -215,7 +215,8 @@ def _check_rank(x: np.ndarray, names: Sequence[str]) -> None:
     n, p = x.shape
     if n < p:
         raise GlmError(f"{n} usable respondents for {p} coefficients; drop controls")
-    r = np.linalg.qr(x, mode="r")
+    # numpy's stubs type every mode as QRResult; mode="r" returns the matrix R alone
+    r = cast(np.ndarray, np.linalg.qr(x, mode="r"))
     norms = np.linalg.norm(x, axis=0)
     for j in range(p):
         if norms[j] == 0 or abs(r[j, j]) <= SINGULAR * norms[j]:

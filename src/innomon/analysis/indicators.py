@@ -213,6 +213,7 @@ def _codes(value: Any) -> frozenset[str] | None:
     or semicolons); None when unanswered."""
     if value is None or value == "":
         return None
+    parts: Iterable[str | None]
     if isinstance(value, str):
         parts = value.replace(",", " ").replace(";", " ").split()
     elif isinstance(value, Iterable):
@@ -599,7 +600,7 @@ def estimate_indicators(
         disclosure=disclosure,
     ):
         rows.setdefault(e.indicator, []).append(e)
-    out = []
+    out: list[IndicatorEstimate] = []
     for ind in catalogue:
         key = f"{ind.numerator}/{ind.denominator}" if ind.kind == "ratio" else str(ind.variable)
         out.extend(_scaled(e, ind) for e in rows[key])

@@ -1,6 +1,6 @@
 """Standard classifications: SBI 2008 sections and SME size classes.
 
-Size classes follow CBS/Eurostat employee bands (../shared/DOMAIN.md §5.2): micro 0–9, small 10–49,
+Size classes follow CBS/Eurostat employee bands (docs/sources.md §5.2): micro 0–9, small 10–49,
 medium 50–249, large 250+. Large firms are not SMEs and are excluded from SME figures.
 """
 

@@ -126,43 +126,52 @@ def _columns(
     prop: Sequence[str],
     ratio: Sequence[tuple[str, str]],
 ) -> _Columns:
-    statistic, variable, level = [], [], []
-    nums, dens, oks, totals = [], [], [], []
+    statistic: list[str] = []
+    variable: list[str] = []
+    level: list[str | None] = []
+    nums: list[np.ndarray] = []
+    dens: list[np.ndarray] = []
+    oks: list[np.ndarray] = []
+    totals: list[bool] = []
+
+    def add(
+        stat: str, var: str, lev: str | None, num: np.ndarray, den: np.ndarray, ok: np.ndarray
+    ) -> None:
+        """One estimate column: its numerator, denominator (zeros for a total) and rows used."""
+        statistic.append(stat)
+        variable.append(var)
+        level.append(lev)
+        nums.append(num)
+        dens.append(den)
+        oks.append(ok)
+        totals.append(stat == "total")
+
     for name in mean:
         y = _numeric(data, name, n)
         ok = ~np.isnan(y)
-        statistic.append("mean"), variable.append(name), level.append(None)
-        nums.append(np.where(ok, y, 0.0)), dens.append(np.ones(n)), oks.append(ok)
-        totals.append(False)
+        add("mean", name, None, np.where(ok, y, 0.0), np.ones(n), ok)
     for name in total:
         if _is_categorical(data, name):  # a category's estimated count in the population
             codes, missing, labels = _categories(data, name, n)
             for j, lab in enumerate(labels):
-                statistic.append("total"), variable.append(name), level.append(lab)
-                nums.append((codes == j).astype(float)), dens.append(np.zeros(n))
-                oks.append(~missing), totals.append(True)
+                add("total", name, lab, (codes == j).astype(float), np.zeros(n), ~missing)
             continue
         y = _numeric(data, name, n)
         ok = ~np.isnan(y)
-        statistic.append("total"), variable.append(name), level.append(None)
-        nums.append(np.where(ok, y, 0.0)), dens.append(np.zeros(n)), oks.append(ok)
-        totals.append(True)
+        add("total", name, None, np.where(ok, y, 0.0), np.zeros(n), ok)
     for name in prop:
         codes, missing, labels = _categories(data, name, n)
         for j, lab in enumerate(labels):
-            statistic.append("proportion"), variable.append(name), level.append(lab)
-            nums.append((codes == j).astype(float)), dens.append(np.ones(n)), oks.append(~missing)
-            totals.append(False)
+            add("proportion", name, lab, (codes == j).astype(float), np.ones(n), ~missing)
     for num_name, den_name in ratio:
         y = _numeric(data, num_name, n)
         x = _numeric(data, den_name, n)
         ok = ~np.isnan(y) & ~np.isnan(x)
-        statistic.append("ratio"), variable.append(f"{num_name}/{den_name}"), level.append(None)
-        nums.append(np.where(ok, y, 0.0)), dens.append(np.where(ok, x, 0.0)), oks.append(ok)
-        totals.append(False)
+        add("ratio", f"{num_name}/{den_name}", None, np.where(ok, y, 0.0), np.where(ok, x, 0.0), ok)
     k = len(statistic)
 
-    def stack(cols):  # column-major: each column is written and read contiguously
+    # column-major: each column is written and read contiguously
+    def stack(cols: Sequence[np.ndarray]) -> np.ndarray:
         out = np.empty((n, len(cols)), order="F")
         for j, col in enumerate(cols):
             out[:, j] = col
@@ -179,7 +188,9 @@ def _columns(
     )
 
 
-def _cells(data: Mapping[str, Any], by: Sequence[str], n: int) -> tuple[np.ndarray, list[tuple]]:
+def _cells(
+    data: Mapping[str, Any], by: Sequence[str], n: int
+) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
     """Each row's cell of the cross-classification ``by`` (-1 if a by-value is missing)."""
     if not by:
         return np.zeros(n, dtype=np.int64), [()]
@@ -242,7 +253,7 @@ def _replicate_totals(
     out = np.zeros((n_cells, k, r))
     per = max(1, 100_000_000 // (8 * BLOCK * (r + k)))  # blocks per batch: ~100 MB
     firsts = np.arange(0, n_blocks, per)
-    row_start = np.searchsorted(block, np.r_[firsts, n_blocks])
+    row_start = np.searchsorted(block, np.append(firsts, n_blocks))
     for b0, lo, hi in zip(firsts, row_start[:-1], row_start[1:], strict=True):
         nb = min(per, n_blocks - b0)
         a = np.zeros((nb, BLOCK, r))
@@ -260,7 +271,7 @@ def _distinct_columns(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     denominators of means share one column unless their missing values differ)."""
     seen: dict[bytes, int] = {}
     back = np.empty(values.shape[1], dtype=np.int64)
-    keep = []
+    keep: list[int] = []
     for j in range(values.shape[1]):
         key = np.ascontiguousarray(values[:, j]).tobytes()
         if key not in seen:
@@ -300,9 +311,9 @@ def _df(
     keep = cell >= 0
     if isinstance(design, ReplicateDesign):
         out = np.zeros((n_cells, k))
-        for c in range(n_cells) if design.factors.size <= 5_000_000 else ():
-            in_cell = keep & (cell == c)
-            out[c, :] = design.degf(in_cell)
+        for j in range(n_cells) if design.factors.size <= 5_000_000 else ():
+            in_cell = keep & (cell == j)
+            out[j, :] = design.degf(in_cell)
         if design.factors.size > 5_000_000:
             units = group_sum(
                 (present & keep[:, None]).astype(float), np.where(keep, cell, 0), n_cells
@@ -344,7 +355,9 @@ def _logit_ci(p: np.ndarray, se: np.ndarray, crit: np.ndarray) -> tuple[np.ndarr
     return low, high
 
 
-def _point(cols: _Columns, weights: np.ndarray, cell: np.ndarray, n_cells: int):
+def _point(
+    cols: _Columns, weights: np.ndarray, cell: np.ndarray, n_cells: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     keep = cell >= 0
     c = np.where(keep, cell, 0)
     wok = weights[:, None] * cols.ok * keep[:, None]
@@ -396,7 +409,14 @@ def estimate(
 
 
 def _estimate_columns(
-    data, design, cols: _Columns, spec, cell, keys, level, rule
+    data: Mapping[str, Any],
+    design: Design | ReplicateDesign,
+    cols: _Columns,
+    spec: tuple[str, ...],
+    cell: np.ndarray,
+    keys: list[tuple[Any, ...]],
+    level: float,
+    rule: DisclosureRule,
 ) -> list[Estimate]:
     n_cells = len(keys)
     keep = cell >= 0
@@ -532,19 +552,29 @@ def weighted_quantiles(
     return out
 
 
-def _quantiles(data, design, name, probs, spec, cell, keys, level, rule) -> list[Estimate]:
+def _quantiles(
+    data: Mapping[str, Any],
+    design: Design | ReplicateDesign,
+    name: str,
+    probs: Sequence[float],
+    spec: tuple[str, ...],
+    cell: np.ndarray,
+    keys: list[tuple[Any, ...]],
+    level: float,
+    rule: DisclosureRule,
+) -> list[Estimate]:
     """Quantiles with Woodruff (1952) intervals, as R's ``svyquantile(interval.type="mean")``:
     a confidence interval for F(q̂) = p̂, mapped back through the quantile function."""
     n_cells = len(keys)
     x = _numeric(data, name, design.n)
     ok = ~np.isnan(x)
     keep = cell >= 0
-    probs = np.asarray(probs, float)
-    qhat = weighted_quantiles(x, design.weights, cell, n_cells, probs)
+    prob = np.asarray(probs, float)
+    qhat = weighted_quantiles(x, design.weights, cell, n_cells, prob)
     c = np.where(keep, cell, 0)
     # p̂ = estimated share at or below q̂, per cell and probability: means of indicators
     ind = np.where(ok[:, None], (x[:, None] <= qhat[c]).astype(float), 0.0)
-    k = probs.size
+    k = prob.size
     cols = _Columns(
         ["mean"] * k,
         [name] * k,
@@ -578,7 +608,7 @@ def _quantiles(data, design, name, probs, spec, cell, keys, level, rule) -> list
     result = []
     n_ok = group_sum(present.astype(float), c, n_cells)
     n_all = group_sum(keep.astype(float), c, n_cells)[:, None]
-    for j, p in enumerate(probs):
+    for j, p in enumerate(prob):
         lows = np.where(plow[:, j] < 0, np.nan, plow[:, j])
         highs = np.where(phigh[:, j] > 1, np.nan, phigh[:, j])
         bounds = weighted_quantiles(

@@ -226,22 +226,26 @@ def model_matrix(
 ) -> tuple[np.ndarray, list[str]]:
     """An intercept, treatment dummies (first level dropped) of the categorical ``terms`` and
     the ``numeric`` columns — R's ``model.matrix(~a + b + x)``."""
-    cols, names = [], []
+    cols: list[np.ndarray] = []
+    names: list[str] = []
     n = len(next(iter(data.values())))
     if intercept:
-        cols.append(np.ones(n)), names.append("(Intercept)")
+        cols.append(np.ones(n))
+        names.append("(Intercept)")
     for term in terms:
         labels = _labels(data[term])
         if any(v is None for v in labels):
             raise WeightingError(f"calibration variable {term} has missing values")
         levels = sorted(set(labels))
         for lev in levels[1 if intercept else 0 :]:
-            cols.append((labels == lev).astype(float)), names.append(f"{term}{lev}")
+            cols.append((labels == lev).astype(float))
+            names.append(f"{term}{lev}")
     for name in numeric:
         x = np.asarray(data[name], float)
         if np.isnan(x).any():
             raise WeightingError(f"calibration variable {name} has missing values")
-        cols.append(x), names.append(name)
+        cols.append(x)
+        names.append(name)
     return np.column_stack(cols), names
 
 
@@ -271,7 +275,15 @@ def calibrate_linear(
     return _rebuild(design, new, residualiser)
 
 
-def _linear_g(x, w, t, bounds, max_iter, epsilon, names) -> np.ndarray:
+def _linear_g(
+    x: np.ndarray,
+    w: np.ndarray,
+    t: np.ndarray,
+    bounds: tuple[float, float] | None,
+    max_iter: int,
+    epsilon: float,
+    names: Sequence[str],
+) -> np.ndarray:
     sample = x.T @ w
     zero = (sample == 0) & (t == 0)
     x, t, sample = x[:, ~zero], t[~zero], sample[~zero]
@@ -358,14 +370,18 @@ def diagnostics(weights: np.ndarray) -> WeightDiagnostics:
     w = np.asarray(weights, float)
     n = w.size
     s, s2 = w.sum(), (w * w).sum()
-    q = np.quantile(w, [0.05, 0.25, 0.5, 0.75, 0.95])
+    p05, p25, median, p75, p95 = (float(v) for v in np.quantile(w, [0.05, 0.25, 0.5, 0.75, 0.95]))
     return WeightDiagnostics(
         n,
         float(s),
         float(s * s / s2),
         float(n * s2 / (s * s)),
         float(w.min()),
-        *map(float, q),
+        p05,
+        p25,
+        median,
+        p75,
+        p95,
         float(w.max()),
         float(w.max() / w.min()) if w.min() > 0 else float("inf"),
     )

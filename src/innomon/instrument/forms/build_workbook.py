@@ -15,8 +15,8 @@ questions about turnover and spending refer to its last year.
 The three choice lists of collaboration initiatives hold a single placeholder row
 (``__registry__``): ``innomon.instrument.load_instrument`` fills them from the initiative registry.
 
-The ``since`` years are illustrative: they follow the themes of the waves (DOMAIN.md §1.2) until
-the monitor's real questionnaires of 2015–2018 are at hand.
+The ``since`` years are illustrative: they follow the themes of the waves (docs/sources.md §1.2)
+until the monitor's real questionnaires of 2015–2018 are at hand.
 """
 
 from __future__ import annotations
