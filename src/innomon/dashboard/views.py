@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from innomon import config
+from innomon.i18n import localized
 from innomon.passports.links import is_private_output, sample_passport_link
 from innomon.publish.report import report_filename, report_files
 from innomon.questionnaire.services import sample_link
@@ -39,7 +40,7 @@ def landing(request: HttpRequest) -> HttpResponse:
         regions.append(
             {
                 "region": region,
-                "name": region.name_en if lang == "en" else region.name_nl,
+                "name": localized(region, "name", lang),
                 "waves": waves,
                 "synthetic": any(w["wave"].is_synthetic for w in waves),
             }

@@ -14,12 +14,14 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from innomon.analysis.indicators import SBI_GROUPS
 from innomon.catalogue import load_indicators, load_typology
 from innomon.classification import SIZE_CLASSES
 from innomon.config import monitor_settings
+from innomon.i18n import localized
 
 from .rules import support_instruments
 
@@ -40,10 +42,6 @@ def _fmt(x: float | None, decimals: int, lang: str) -> str:
 def _pct(x: float | None, lang: str, decimals: int = 1) -> str:
     text = _fmt(x, decimals, lang)
     return text if text == "–" else f"{text}\u00a0%"
-
-
-def _name(obj: Any, lang: str) -> str:
-    return obj.name_en if lang == "en" else obj.name_nl
 
 
 @cache
@@ -80,7 +78,7 @@ def group_label(columns: list[str], values: list[str], lang: str) -> str:
     for col, value in zip(columns, values, strict=True):
         if col == "sbi_group":
             group = next((g for g in SBI_GROUPS if g.code == value), None)
-            parts.append(_name(group, lang) if group else value)
+            parts.append(localized(group, "name", lang) if group else value)
         elif col == "size_class":
             parts.append(size_label(value))
         else:
@@ -118,7 +116,7 @@ def _percentile(x: float | None) -> str:
 def _level_name(level_id: str | None, lang: str) -> str | None:
     for level in _levels():
         if level.id == level_id:
-            return _name(level, lang)
+            return localized(level, "name", lang)
     return None
 
 
@@ -149,8 +147,8 @@ def view_model(data: dict[str, Any], lang: str) -> dict[str, Any]:
             before = _own({**row, "own": row.get("before")}, lang)
         rows.append(
             {
-                "name": _name(ind, lang),
-                "definition": ind.definition_en if lang == "en" else ind.definition_nl,
+                "name": localized(ind, "name", lang),
+                "definition": localized(ind, "definition", lang),
                 "own": _own(row, lang),
                 "peer": _aggregate(row, "peer", lang),
                 "region": _aggregate(row, "region", lang),
@@ -164,8 +162,8 @@ def view_model(data: dict[str, Any], lang: str) -> dict[str, Any]:
     pyramid = [
         {
             "indent": round(40 + 60 * k / max(len(levels) - 1, 1)),
-            "name": _name(level, lang),
-            "definition": level.definition_en if lang == "en" else level.definition_nl,
+            "name": localized(level, "name", lang),
+            "definition": localized(level, "definition", lang),
             "share": _pct(data["pyramid"].get(level.id), lang, 0),
             "width": round(data["pyramid"].get(level.id, 0.0), 1),
             "current": level.id == data.get("level"),
@@ -192,6 +190,7 @@ def view_model(data: dict[str, Any], lang: str) -> dict[str, Any]:
                 _("Then it was at the level “%(before)s”, now at “%(now)s”.")
                 % {"before": before_level, "now": level_name}
             )
+    other_lang = "en" if lang == "nl" else "nl"
     return {
         "lang": lang,
         "year": data["year"],
@@ -250,8 +249,9 @@ def view_model(data: dict[str, Any], lang: str) -> dict[str, Any]:
         "footer": _("innomon — Innovation Passport %(year)s — KvK %(kvk)s")
         % {"year": data["year"], "kvk": data["kvk"]},
         "download": _("Download as PDF"),
-        "other_language": "English" if lang == "nl" else "Nederlands",
-        "other_lang": "en" if lang == "nl" else "nl",
+        # the other language's name in that language ("English", "Nederlands")
+        "other_language": get_language_info(other_lang)["name_local"],
+        "other_lang": other_lang,
     }
 
 
@@ -272,10 +272,10 @@ def _instruments(data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
             flag = ""
         out.append(
             {
-                "name": _name(inst, lang),
+                "name": localized(inst, "name", lang),
                 "provider": inst.provider,
-                "supports": inst.supports_en if lang == "en" else inst.supports_nl,
-                "reasons": [c.reason_en if lang == "en" else c.reason_nl for c in inst.conditions],
+                "supports": localized(inst, "supports", lang),
+                "reasons": [localized(c, "reason", lang) for c in inst.conditions],
                 "flag": flag,
                 "unknown": item.get("known") is False,
                 "link": inst.link,

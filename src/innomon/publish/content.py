@@ -27,6 +27,7 @@ from innomon.analysis.indicators import AGE_CLASSES, SBI_GROUPS, Indicator
 from innomon.builds.models import Build, BuildEstimate
 from innomon.builds.services import latest_build
 from innomon.catalogue import load_indicators, load_typology
+from innomon.i18n import localized
 from innomon.region import Region as RegionData
 from innomon.survey.models import Wave
 
@@ -126,7 +127,7 @@ class _Builder:
             (e.indicator, e.domain, e.domain_value): e
             for e in build.estimates.exclude(domain__contains="*")
         }
-        self.region_name = region_data.name_en if lang == "en" else region_data.name_nl
+        self.region_name = localized(region_data, "name", lang)
         self.population_text = _("SMEs (fewer than 250 employees) in %(region)s, %(year)s") % {
             "region": self.region_name,
             "year": self.wave.year,
@@ -211,7 +212,7 @@ class _Builder:
         ind = self.catalogue.get(indicator)
         if ind is None:
             return indicator
-        return ind.name_en if self.lang == "en" else ind.name_nl
+        return localized(ind, "name", self.lang)
 
     def domain_title(self, domain: str) -> str:
         if not hasattr(self, "_domain_titles"):
@@ -237,23 +238,22 @@ class _Builder:
         return self._value_labels[key]
 
     def _value_label(self, domain: str, value: str) -> str:
-        en = self.lang == "en"
         if domain == "province":
             for p in self.region.provinces:
                 if p.code == value:
-                    return p.name_en if en else p.name_nl
+                    return localized(p, "name", self.lang)
         if domain == "corop":
             for c in self.region.corops:
                 if c.code == value:
-                    return c.name_en if en else c.name_nl
+                    return localized(c, "name", self.lang)
         if domain == "sbi_group":
             for g in SBI_GROUPS:
                 if g.code == value:
-                    return g.name_en if en else g.name_nl
+                    return localized(g, "name", self.lang)
         if domain == "age_class":
             for a in AGE_CLASSES:
                 if a.code == value:
-                    return a.name_en if en else a.name_nl
+                    return localized(a, "name", self.lang)
         if domain == "size_class":
             return {
                 "micro": _("micro (0–9 employees)"),
@@ -264,7 +264,7 @@ class _Builder:
         if domain == "ladder_level":
             for level in self.typology.levels:
                 if str(level.score) == value:
-                    return level.name_en if en else level.name_nl
+                    return localized(level, "name", self.lang)
         if domain == "strategy":
             return {
                 "neither": _("neither"),
@@ -633,8 +633,8 @@ class _Builder:
         data = []
         rows = []
         for level in levels:
-            name = level.name_en if self.lang == "en" else level.name_nl
-            definition = level.definition_en if self.lang == "en" else level.definition_nl
+            name = localized(level, "name", self.lang)
+            definition = localized(level, "definition", self.lang)
             n = counts.get(level.score, 0)
             num = self.count(n, f"classes|{bid}|level|{level.score}")
             data.append({"label": name, "count": n, "text": num.text, "score": level.score})
@@ -648,7 +648,7 @@ class _Builder:
         )
         shares = [
             (
-                level.name_en if self.lang == "en" else level.name_nl,
+                localized(level, "name", self.lang),
                 "ladder_share",
                 "ladder_level",
                 f"{level.score:g}",
@@ -685,7 +685,7 @@ class _Builder:
             )
         flag_rows = []
         for flag in self.typology.flags:
-            name = flag.name_en if self.lang == "en" else flag.name_nl
+            name = localized(flag, "name", self.lang)
             n = flags.get(flag.id)
             if n is not None:
                 flag_rows.append((name, (self.count(n, f"classes|{bid}|flag|{flag.id}"),)))
@@ -934,13 +934,13 @@ class _Builder:
         corop_rows = []
         for c in self.region.corops:
             e = self.est(ind, "corop", c.code)
-            row = self.chart_row(e, c.name_en if self.lang == "en" else c.name_nl)
+            row = self.chart_row(e, localized(c, "name", self.lang))
             row.update(code=c.code, row=c.tile_row, col=c.tile_col, province=c.province_code)
             corop_rows.append(row)
         province_rows = []
         for p in self.region.provinces:
             e = self.est(ind, "province", p.code)
-            row = self.chart_row(e, p.name_en if self.lang == "en" else p.name_nl)
+            row = self.chart_row(e, localized(p, "name", self.lang))
             row.update(code=p.code)
             province_rows.append(row)
         legend = self.axis_title(unit)
@@ -981,7 +981,7 @@ class _Builder:
                     marks.append(
                         {
                             "code": c.code,
-                            "label": c.name_en if self.lang == "en" else c.name_nl,
+                            "label": localized(c, "name", self.lang),
                             "row": c.tile_row,
                             "col": c.tile_col,
                             "type": tname,
@@ -1197,7 +1197,7 @@ class _Builder:
         return Chapter("annex", _("Annex: every indicator"), tuple(blocks), _("Annex"))
 
     def definition(self, ind: Indicator) -> str:
-        return ind.definition_en if self.lang == "en" else ind.definition_nl
+        return localized(ind, "definition", self.lang)
 
     def definitions(self) -> list[Definition]:
         pops = {

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from innomon.i18n import localized
 from innomon.instrument import Instrument, Question, validate
 from innomon.instrument.loader import WORKBOOK
 
@@ -33,7 +34,7 @@ class Page:
     questions: tuple[Question, ...]
 
     def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_nl
+        return localized(self, "label", lang)
 
 
 @cache
@@ -138,9 +139,7 @@ def answer_text(instrument: Instrument, q: Question, value: Any, lang: str) -> s
     if _missing(value):
         return ""
     if q.is_select:
-        labels = {
-            c.name: (c.label_en if lang == "en" else c.label_nl) for c in instrument.choices(q)
-        }
+        labels = {c.name: localized(c, "label", lang) for c in instrument.choices(q)}
         codes = value if isinstance(value, list) else [value]
         return "; ".join(labels.get(str(c), str(c)) for c in codes)
     return shown_value(value)
@@ -156,7 +155,7 @@ def _message(instrument: Instrument, q: Question, rule: str, lang: str) -> str:
     if rule == "required":
         return _("Please answer this question.")
     if rule == "constraint":
-        own = q.constraint_message_en if lang == "en" else q.constraint_message_nl
+        own = localized(q, "constraint_message", lang)
         return own or _("This answer is not possible here; please check it.")
     if rule == "type" and q.type == "integer":
         return _("Enter a whole number, such as 12.")

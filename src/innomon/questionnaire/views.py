@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from innomon.i18n import localized
 from innomon.instrument import Instrument, Question
 
 from . import form, ratelimit, services
@@ -131,7 +132,7 @@ def _field(
     choices = [
         {
             "value": c.name,
-            "label": c.label_en if lang == "en" else c.label_nl,
+            "label": localized(c, "label", lang),
             "checked": c.name in chosen,
             "id": f"q-{q.name}-{i}",
         }
@@ -144,8 +145,8 @@ def _field(
         "first_id": first_id,
         "widget": widget,
         "inputmode": "numeric" if q.type == "integer" else "decimal",
-        "label": q.label_en if lang == "en" else q.label_nl,
-        "hint": q.hint_en if lang == "en" else q.hint_nl,
+        "label": localized(q, "label", lang),
+        "hint": localized(q, "hint", lang),
         "required": q.required,
         "value": form.shown_value(value) if not isinstance(value, list) else "",
         "choices": choices,
@@ -172,7 +173,7 @@ def _page_context(
     return {
         "invitation": invitation,
         "firm": invitation.firm,
-        "title": instrument.title_en if lang == "en" else instrument.title_nl,
+        "title": localized(instrument, "title", lang),
         "page": page,
         "page_label": page.label(lang),
         "fields": fields,
@@ -248,7 +249,7 @@ def start(request: HttpRequest, invitation: Invitation) -> HttpResponse:
         {
             "invitation": invitation,
             "firm": invitation.firm,
-            "title": instrument.title_en if lang == "en" else instrument.title_nl,
+            "title": localized(instrument, "title", lang),
             "first_url": _url("page", invitation, first.name),
             "link": request.build_absolute_uri(_url("start", invitation)),
             "open_channel": invitation.channel == Invitation.Channel.OPEN,
@@ -393,7 +394,7 @@ def review(request: HttpRequest, invitation: Invitation) -> HttpResponse:
                 continue
             items.append(
                 {
-                    "label": q.label_en if lang == "en" else q.label_nl,
+                    "label": localized(q, "label", lang),
                     "answer": form.answer_text(instrument, q, answers.get(q.name), lang),
                     "error": by_name.get(q.name, ""),
                     "url": _url("page", invitation, p.name) + f"#q-{q.name}",
@@ -408,7 +409,7 @@ def review(request: HttpRequest, invitation: Invitation) -> HttpResponse:
         {
             "invitation": invitation,
             "firm": invitation.firm,
-            "title": instrument.title_en if lang == "en" else instrument.title_nl,
+            "title": localized(instrument, "title", lang),
             "sections": sections,
             "errors": errors,
             "number": len(visible) + 1,
@@ -441,7 +442,7 @@ def done(request: HttpRequest, invitation: Invitation) -> HttpResponse:
         {
             "invitation": invitation,
             "firm": invitation.firm,
-            "title": instrument.title_en if lang == "en" else instrument.title_nl,
+            "title": localized(instrument, "title", lang),
             "passport": passport,
             "year": invitation.wave.year,
         },
