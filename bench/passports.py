@@ -42,7 +42,7 @@ def main() -> None:
     from innomon.region import load_region
     from innomon.registry import services as registry
     from innomon.survey import services as survey
-    from innomon.survey.models import Participation, Response, Wave
+    from innomon.survey.models import Response, Wave
 
     call_command("migrate", verbosity=0)
     params = demo_run.parameters()
@@ -84,18 +84,13 @@ def main() -> None:
         .exclude(firm__size_class="large")
         .select_related("firm__municipality")
     )
-    joined: dict[int, list[int]] = {}
-    for firm_id, ini in Participation.objects.filter(wave__year=2017).values_list(
-        "firm_id", "initiative_id"
-    ):
-        joined.setdefault(firm_id, []).append(ini)
     rng = np.random.default_rng(7)
     picks = rng.integers(0, len(base), args.firms)
     from innomon.registry.models import Firm
 
     taken = set(Firm.objects.values_list("kvk", flat=True))
     fresh = (kvk for kvk in (f"{n:08d}" for n in range(1_000_000, 100_000_000)) if kvk not in taken)
-    firms, responses, links = [], [], []
+    firms, responses = [], []
     for k, i in enumerate(picks):
         src = base[i]
         kvk = next(fresh)
@@ -113,7 +108,6 @@ def main() -> None:
         responses.append(
             {"kvk": kvk, "status": "complete", "answers": dict(src.answers), "language": language}
         )
-        links.append((kvk, joined.get(src.firm_id, [])))
     t0 = time.perf_counter()
     registry.register_firms(firms, "bench", synthetic=True)
     wave = survey.create_wave(
@@ -125,16 +119,8 @@ def main() -> None:
         invited=args.firms * 10,
         synthetic=True,
     )
+    # the initiatives each firm takes part in follow from its answers, as in any wave
     survey.record_responses(wave, responses, "bench")
-    ids = dict(Firm.objects.filter(responses__wave=wave).values_list("kvk", "id"))
-    Participation.objects.bulk_create(
-        [
-            Participation(wave=wave, firm_id=ids[kvk], initiative_id=ini)
-            for kvk, inis in links
-            for ini in inis
-        ],
-        batch_size=2000,
-    )
     build_wave(wave, make_analyse(2020), replicates=50)
     print(
         f"synthetic wave 2020 of {args.firms:,} firms stored and built in "

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 import pytest
+from django.utils import translation
 
 from innomon.demo.run import initiatives as demo_initiatives
 from innomon.errors import InputError
@@ -424,3 +425,61 @@ def test_a_row_without_kvk_is_matched_by_name_and_municipality_for_review(
     response = Response.objects.get()
     assert response.firm.kvk == "12345678"
     assert "matched by firm name and municipality" in response.review_note
+
+
+def test_problems_are_stored_in_dutch_and_english_from_the_catalogues(wave, instrument, tmp_path):
+    rows = [
+        firm("12345678"),
+        firm("12345678", employees="13"),
+        firm("12345678", employees="14"),
+        firm("23456789", employees="twaalf"),
+        firm("34567890", municipality="GM0363"),
+        firm("45678901"),
+        firm("45678901", employees="13"),
+    ]
+    path = write_csv(tmp_path / "in.csv", rows)
+    with translation.override("en"):  # whatever the active language, both are kept
+        result = run(wave, path, instrument, tmp_path)
+    messages = {(p["row"], p["column"], p["message_nl"], p["message_en"]) for p in result.problems}
+    assert {
+        (
+            2,
+            "kvk",
+            "bedrijf 12345678 staat meer dan eens in het bestand (ook rijen 3, 4)",
+            "firm 12345678 appears more than once in the file (also rows 3, 4)",
+        ),
+        (
+            7,
+            "kvk",
+            "bedrijf 45678901 staat meer dan eens in het bestand (ook rij 8)",
+            "firm 45678901 appears more than once in the file (also row 8)",
+        ),
+        (5, "employees", "'twaalf' is geen geheel getal", "'twaalf' is not a whole number"),
+        (
+            6,
+            "municipality",
+            "gemeente 'GM0363' hoort niet bij de regio",
+            "municipality 'GM0363' is not in the region",
+        ),
+    } <= messages, sorted(messages)
+    report = list(csv.DictReader(result.report_csv.open(encoding="utf-8")))
+    assert {"'twaalf' is geen geheel getal", "'twaalf' is not a whole number"} <= {
+        line[key] for line in report for key in ("message_nl", "message_en")
+    }
+
+
+def test_a_different_response_for_a_stored_firm_is_explained_in_both_languages(
+    wave, instrument, tmp_path
+):
+    run(wave, write_csv(tmp_path / "first.csv", [firm("12345678")]), instrument, tmp_path)
+    path = write_csv(tmp_path / "second.csv", [firm("12345678", employees="13")])
+    result = run(wave, path, instrument, tmp_path)
+    assert [(p["rule"], p["message_nl"], p["message_en"]) for p in result.problems] == [
+        (
+            "conflict",
+            "bedrijf 12345678 heeft al een ander antwoord in ronde 2019; pas dat eerst aan in "
+            "het beheer of verwijder het",
+            "firm 12345678 already has a different response in wave 2019; change or delete it "
+            "in the back office first",
+        )
+    ]

@@ -17,6 +17,7 @@ from innomon.registry import services as registry
 from innomon.registry.models import Region
 from innomon.survey import services as survey
 from innomon.survey.models import Response, Wave
+from innomon.survey.responses import Policy, store_responses
 
 from .generate import DemoData, generate
 from .qualtrics import write_export
@@ -114,9 +115,12 @@ def load(
                     f"the demo's own export of {w.year} did not import cleanly: "
                     f"{result.problems[:3]}"
                 )
-            # the monitor team excludes the firms that turn out not to be SMEs
-            Response.objects.filter(wave=wave, firm__kvk__in=excluded).update(
-                status=Response.Status.EXCLUDED
+            # the monitor team excludes the firms that turn out not to be SMEs (its edit)
+            store_responses(
+                wave,
+                [{"kvk": kvk, "status": Response.Status.EXCLUDED} for kvk in excluded],
+                source=f"{DEMO_SOURCE} exclusions {w.year}",
+                policy=Policy.UPDATE,
             )
 
 

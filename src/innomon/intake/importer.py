@@ -25,14 +25,18 @@ import numpy as np
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, override
 
 from innomon.classification import sbi_section, size_class
 from innomon.errors import InputError, Problem
 from innomon.instrument import Instrument
 from innomon.instrument.validate import validate_table
-from innomon.registry.models import Firm, Initiative, Municipality, validate_kvk
-from innomon.survey.models import ImportBatch, Participation, QuarantinedRow, Response, Wave
+from innomon.registry.models import Firm, Municipality, validate_kvk
+from innomon.survey.models import ImportBatch, QuarantinedRow, Wave
 from innomon.survey.panel import normalise_name
+from innomon.survey.responses import WRITTEN, Outcome, store_responses
+from innomon.survey.responses import registry_instrument as registry_instrument  # re-exported
 
 from .mapping import FIRM_FIELDS, META, Mapping, load_mapping
 from .sources import SourceTable, read_source
@@ -41,11 +45,6 @@ QUARANTINED_EXIT = 3
 MATCHED_BY_NAME = "matched by firm name and municipality: the file has no KvK number; check it"
 _INT = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d+)?|[.,]\d+)")
-INITIATIVE_QUESTIONS = (
-    "initiatives_network",
-    "initiatives_test_environment",
-    "initiatives_incubator",
-)
 
 
 @dataclass
@@ -56,6 +55,12 @@ class RowProblem:
     rule: str
     message_nl: str
     message_en: str
+
+    @classmethod
+    def of(cls, row: int, column: str, value: Any, rule: str, message, **params) -> RowProblem:
+        """A problem whose message — a lazy gettext msgid with ``%(name)s`` parameters — is
+        rendered from the catalogues in both languages the quarantine keeps."""
+        return cls(row, column, value, rule, *_in_both(message, params))
 
     def as_dict(self, table: SourceTable) -> dict[str, Any]:
         return {
@@ -79,6 +84,15 @@ class ImportResult:
     report_html: Path
     report_csv: Path
     problems: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _in_both(message, params: dict[str, Any]) -> tuple[str, str]:
+    """``message % params`` in Dutch and in English, whatever the active language."""
+    texts = []
+    for lang in ("nl", "en"):
+        with override(lang):
+            texts.append(message % params if params else str(message))
+    return texts[0], texts[1]
 
 
 def _header_problems(table: SourceTable, mapping: Mapping, instrument: Instrument) -> None:
@@ -176,6 +190,10 @@ class _Bad:
     nl: str
     en: str
 
+    @classmethod
+    def of(cls, message, **params) -> _Bad:
+        return cls(*_in_both(message, params))
+
 
 def _number(text: str, decimal_comma: bool) -> float | None:
     t = text.strip()
@@ -194,12 +212,12 @@ def _typed(q, instrument: Instrument, mapping: Mapping, text: str, decimal_comma
     if q.type == "integer":
         x = _number(text, decimal_comma)
         if x is None or not float(x).is_integer():
-            return _Bad(f"'{text}' is geen geheel getal", f"'{text}' is not a whole number")
+            return _Bad.of(_("'%(text)s' is not a whole number"), text=text)
         return int(x)
     if q.type == "decimal":
         x = _number(text, decimal_comma)
         if x is None:
-            return _Bad(f"'{text}' is geen getal", f"'{text}' is not a number")
+            return _Bad.of(_("'%(text)s' is not a number"), text=text)
         return x
     if q.type == "text":
         return text
@@ -211,9 +229,8 @@ def _typed(q, instrument: Instrument, mapping: Mapping, text: str, decimal_comma
         if code.endswith(".0") and code[:-2] in codes:
             code = code[:-2]
         if code not in codes:
-            return _Bad(
-                f"'{code}' is geen antwoordcode van {q.name}",
-                f"'{code}' is not an answer code of {q.name}",
+            return _Bad.of(
+                _("'%(code)s' is not an answer code of %(question)s"), code=code, question=q.name
             )
         return int(code) if vt is int else code
 
@@ -278,13 +295,13 @@ def _firm_checks(
             validate_kvk(kvk)
         except Exception:
             problems.append(
-                RowProblem(
+                RowProblem.of(
                     i,
                     column,
                     kvk,
                     "register",
-                    f"'{kvk}' is geen KvK-nummer (8 cijfers)",
-                    f"'{kvk}' is not a KvK number (8 digits)",
+                    _("'%(kvk)s' is not a KvK number (8 digits)"),
+                    kvk=kvk,
                 )
             )
             continue
@@ -301,8 +318,8 @@ def _firm_checks(
                 (
                     "firm_name",
                     name,
-                    "de bedrijfsnaam ontbreekt (nieuw bedrijf)",
-                    "the firm's name is missing (a new firm)",
+                    _("the firm's name is missing (a new firm)"),
+                    {},
                 )
             )
         try:
@@ -312,8 +329,8 @@ def _firm_checks(
                 (
                     "sbi_code",
                     sbi,
-                    f"'{sbi}' is geen SBI 2008-code",
-                    f"'{sbi}' is not an SBI 2008 code",
+                    _("'%(sbi)s' is not an SBI 2008 code"),
+                    {"sbi": sbi},
                 )
             )
         if muni not in munis:
@@ -321,8 +338,8 @@ def _firm_checks(
                 (
                     "municipality",
                     muni,
-                    f"gemeente '{muni}' hoort niet bij de regio",
-                    f"municipality '{muni}' is not in the region",
+                    _("municipality '%(municipality)s' is not in the region"),
+                    {"municipality": muni},
                 )
             )
         if employees is None:
@@ -330,13 +347,15 @@ def _firm_checks(
                 (
                     "employees",
                     None,
-                    "het aantal werknemers ontbreekt (nieuw bedrijf)",
-                    "the number of employees is missing (a new firm)",
+                    _("the number of employees is missing (a new firm)"),
+                    {},
                 )
             )
-        for field_name, value, nl, en in bad:
+        for field_name, value, message, params in bad:
             problems.append(
-                RowProblem(i, cols.get(field_name, field_name), value, "register", nl, en)
+                RowProblem.of(
+                    i, cols.get(field_name, field_name), value, "register", message, **params
+                )
             )
         if not bad:
             new[i] = {
@@ -384,13 +403,13 @@ def import_wave(
     for i, st in enumerate(statuses):
         if st.startswith("invalid:"):
             problems.append(
-                RowProblem(
+                RowProblem.of(
                     i,
                     "status",
                     st[8:],
                     "type",
-                    f"status '{st[8:]}' is niet complete of partial",
-                    f"status '{st[8:]}' is not complete or partial",
+                    _("status '%(status)s' is not complete or partial"),
+                    status=st[8:],
                 )
             )
     complete = np.array([s == "complete" for s in statuses])
@@ -401,15 +420,19 @@ def import_wave(
         if k and counts[k] > 1:
             others = [table.row_numbers[j] for j, kk in enumerate(kvks) if kk == k and j != i]
             problems.append(
-                RowProblem(
+                RowProblem.of(
                     i,
                     "kvk",
                     k,
                     "duplicate",
-                    f"bedrijf {k} staat meer dan eens in het bestand (ook rij "
-                    f"{', '.join(map(str, others))})",
-                    f"firm {k} appears more than once in the file (also row "
-                    f"{', '.join(map(str, others))})",
+                    ngettext_lazy(
+                        "firm %(kvk)s appears more than once in the file (also row %(rows)s)",
+                        "firm %(kvk)s appears more than once in the file (also rows %(rows)s)",
+                        "count",
+                    ),
+                    kvk=k,
+                    rows=", ".join(map(str, others)),
+                    count=len(others),
                 )
             )
     by_var_column = {mapping.target(c): c for c in table.header}
@@ -487,73 +510,44 @@ def _store(
                 )
             )
     Firm.objects.bulk_create(firms_new, batch_size=5000)
-    firm_ids = dict(Firm.objects.filter(kvk__in=[kvks[i] for i in good]).values_list("kvk", "id"))
-    existing = {
-        r.firm_id: r for r in Response.objects.filter(wave=wave, firm_id__in=firm_ids.values())
-    }
-    slugs = _initiative_codes(instrument)
-    to_create, to_update, stored, unchanged, conflicts = [], [], [], 0, []
+    # the responses, through the survey's one write path: an answered invitation is filled in,
+    # an identical response left alone, a different one never overwritten (a conflict)
     all_answers = _answer_rows(columns, len(table.rows))
-    for i in good:
-        answers = all_answers[i]
-        fid = firm_ids[kvks[i]]
-        old = existing.get(fid)
-        submitted = now if statuses[i] == "complete" else None
-        review = MATCHED_BY_NAME if i in by_name else ""
-        if old is not None and old.status == Response.Status.INVITED and not old.answers:
-            old.status, old.answers, old.submitted_at = statuses[i], answers, submitted
-            old.started_at = old.started_at or now
-            old.review_note = review
-            to_update.append(old)  # an invitation, now answered
-            stored.append(i)
-            continue
-        if old is not None:
-            if old.answers == json.loads(json.dumps(answers)) and old.status == statuses[i]:
-                unchanged += 1
-            else:
-                conflicts.append(i)
-            continue
-        to_create.append(
-            Response(
-                wave=wave,
-                firm_id=fid,
-                status=statuses[i],
-                answers=answers,
-                submitted_at=submitted,
-                started_at=now,
-                review_note=review,
-            )
-        )
-        stored.append(i)
-    Response.objects.bulk_create(to_create, batch_size=5000)
-    Response.objects.bulk_update(
-        to_update,
-        ["status", "answers", "submitted_at", "started_at", "review_note"],
-        batch_size=2000,
-    )
-    parts = []
-    initiative_columns = [columns[q] for q in INITIATIVE_QUESTIONS if q in columns]
-    for i in stored:
-        for col in initiative_columns:
-            for code in col[i] or []:
-                if code in slugs:
-                    parts.append(
-                        Participation(
-                            wave=wave, firm_id=firm_ids[kvks[i]], initiative_id=slugs[code]
-                        )
-                    )
-    Participation.objects.bulk_create(parts, batch_size=2000, ignore_conflicts=True)
+    outcomes = [
+        o.outcome
+        for o in store_responses(
+            wave,
+            [
+                {
+                    "kvk": kvks[i],
+                    "status": statuses[i],
+                    "answers": all_answers[i],
+                    "started_at": now,
+                    "submitted_at": now if statuses[i] == "complete" else None,
+                    "review_note": MATCHED_BY_NAME if i in by_name else "",
+                }
+                for i in good
+            ],
+            source=table.name,
+            instrument=instrument,
+        ).outcomes
+    ]
+    stored = [i for i, o in zip(good, outcomes, strict=True) if o in WRITTEN]
+    unchanged = outcomes.count(Outcome.UNCHANGED)
+    conflicts = [i for i, o in zip(good, outcomes, strict=True) if o is Outcome.CONFLICT]
     for i in conflicts:
         problems.append(
-            RowProblem(
+            RowProblem.of(
                 i,
                 "kvk",
                 kvks[i],
                 "conflict",
-                f"bedrijf {kvks[i]} heeft al een ander antwoord in ronde "
-                f"{wave.year}; pas dat aan in het beheer of verwijder het",
-                f"firm {kvks[i]} already has a different response in wave "
-                f"{wave.year}; change or delete it in the back office first",
+                _(
+                    "firm %(kvk)s already has a different response in wave %(year)s; change or "
+                    "delete it in the back office first"
+                ),
+                kvk=kvks[i],
+                year=wave.year,
             )
         )
     # quarantine: every bad row once, with all its problems
@@ -611,29 +605,6 @@ def _store(
         csv_path,
         [d for i in sorted(by_row) for d in by_row[i]],
     )
-
-
-def _initiative_codes(instrument: Instrument) -> dict[Any, int]:
-    """Initiative choice codes of the questionnaire → Initiative ids (by the registered name
-    each code's label is)."""
-    ids = dict(Initiative.objects.values_list("name", "id"))
-    codes = {}
-    for list_name in instrument.registry_lists:
-        for choice in instrument.choice_lists.get(list_name, ()):
-            if choice.label_nl in ids:
-                codes[choice.name] = ids[choice.label_nl]
-    return codes
-
-
-def registry_instrument() -> Instrument:
-    """The questionnaire with the initiative choices of the registry in the database."""
-    from innomon.instrument import load_instrument
-
-    initiatives = [
-        {"name": n, "type": t}
-        for n, t in Initiative.objects.order_by("name").values_list("name", "type")
-    ]
-    return load_instrument(initiatives=initiatives)
 
 
 REPORT_COLUMNS = ("file", "row", "kvk", "column", "value", "rule", "message_nl", "message_en")

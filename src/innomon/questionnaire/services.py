@@ -24,18 +24,13 @@ from django.utils import timezone, translation
 from innomon.errors import InputError, Problem
 from innomon.instrument import Instrument, load_instrument
 from innomon.registry.models import Firm, Initiative
-from innomon.survey.models import Participation, Response, Wave
-from innomon.survey.services import record_responses
+from innomon.survey.models import Response, Wave
+from innomon.survey.responses import Outcome, Policy, store_responses
 
 from . import form
 from .models import Draft, Invitation, OpenLink, link_days, new_token
 
 LANGUAGES = ("nl", "en")
-INITIATIVE_QUESTIONS = (
-    "initiatives_network",
-    "initiatives_test_environment",
-    "initiatives_incubator",
-)
 SOURCE = "web questionnaire"
 _instruments: dict[tuple, Instrument] = {}
 
@@ -345,23 +340,6 @@ def save_answers(
     return Saved(draft.revision, conflicts, dict(draft.answers))
 
 
-def _participations(instrument: Instrument, wave: Wave, firm_id: int, answers: dict) -> None:
-    ids = dict(Initiative.objects.values_list("name", "id"))
-    codes = {}
-    for list_name in instrument.registry_lists:
-        for choice in instrument.choice_lists.get(list_name, ()):
-            if choice.label_nl in ids:
-                codes[choice.name] = ids[choice.label_nl]
-    parts = [
-        Participation(wave=wave, firm_id=firm_id, initiative_id=codes[c])
-        for q in INITIATIVE_QUESTIONS
-        for c in answers.get(q) or []
-        if c in codes
-    ]
-    Participation.objects.filter(wave=wave, firm_id=firm_id).delete()
-    Participation.objects.bulk_create(parts, ignore_conflicts=True)
-
-
 class NotComplete(Exception):
     def __init__(self, problems: list[form.FieldError]) -> None:
         super().__init__(f"{len(problems)} answers need attention")
@@ -389,43 +367,29 @@ def submit(invitation: Invitation, lang: str = "nl") -> Draft:
             raise NotComplete(found)
         now = timezone.now()
         wave, inv = invitation.wave, invitation
-        response = draft.response
-        if response is None:
-            response = Response.objects.filter(wave=wave, firm_id=inv.firm_id).first()
-            if response is not None and (
-                response.status != Response.Status.INVITED or response.answers
-            ):
-                draft.note = (
-                    f"not stored: the firm already had a {response.status} response in wave "
-                    f"{wave.year} (id {response.pk}); compare them in the back office"
-                )
-                response = None
-        if response is not None:
-            response.answers = effective
-            response.status = Response.Status.COMPLETE
-            response.submitted_at = now
-            response.started_at = response.started_at or draft.started_at
-            response.language = lang if lang in LANGUAGES else ""
-            response.save()
-        elif not draft.note:
-            record_responses(
-                wave,
-                [
-                    {
-                        "kvk": inv.firm.kvk,
-                        "status": Response.Status.COMPLETE,
-                        "answers": effective,
-                        "invited_at": inv.sent_at,
-                        "started_at": draft.started_at,
-                        "submitted_at": now,
-                        "language": lang if lang in LANGUAGES else "",
-                    }
-                ],
-                SOURCE,
+        record = {
+            "firm_id": inv.firm_id,
+            "status": Response.Status.COMPLETE,
+            "answers": effective,
+            "started_at": draft.started_at,
+            "submitted_at": now,
+            "language": lang if lang in LANGUAGES else "",
+        }
+        if inv.sent_at is not None:
+            record["invited_at"] = inv.sent_at
+        # a first submit never overwrites what the team holds; a reopened one updates its own
+        policy = Policy.KEEP if draft.response_id is None else Policy.UPDATE
+        (stored,) = store_responses(
+            wave, [record], source=SOURCE, policy=policy, instrument=instrument
+        ).outcomes
+        response = None
+        if stored.outcome is Outcome.CONFLICT:
+            draft.note = (
+                f"not stored: the firm already had a {stored.stored_status} response in wave "
+                f"{wave.year} (id {stored.response_id}); compare them in the back office"
             )
-            response = Response.objects.get(wave=wave, firm_id=inv.firm_id)
-        if response is not None:
-            _participations(instrument, wave, inv.firm_id, effective)
+        else:
+            response = Response.objects.get(pk=stored.response_id)
         draft.response = response
         draft.submitted_at = now
         draft.save(update_fields=["response", "submitted_at", "note", "updated_at"])

@@ -6,15 +6,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import Count
 
 from innomon.errors import InputError, Problem
-from innomon.registry.models import Firm, Region
+from innomon.registry.models import Region
 
 from .models import Participation, Response, Wave
-
-STATUSES = set(Response.Status.values)
+from .responses import store_responses
 
 
 def create_wave(
@@ -48,88 +46,12 @@ def create_wave(
 
 
 def record_responses(wave: Wave, records: Iterable[Mapping[str, Any]], source: str) -> int:
-    """Store responses of ``wave``: each record has ``kvk``, ``status`` and ``answers`` (a mapping
-    of questionnaire variables), optionally ``invited_at/started_at/submitted_at`` and
-    ``language`` (nl or en: the language the firm answered in).
-
-    A firm that is not registered, an unknown status, or a firm that already has a response in
-    the wave (in the database or earlier in the batch) rejects the whole batch; the database's
-    unique constraint is the backstop for concurrent writers.
-    """
-    firms = dict(Firm.objects.values_list("kvk", "id"))
-    already = set(Response.objects.filter(wave=wave).values_list("firm_id", flat=True))
-    problems: list[Problem] = []
-    rows: list[Response] = []
-    seen: dict[int, int] = {}
-    for row, rec in enumerate(records, start=1):
-        kvk = str(rec.get("kvk", "")).strip()
-        firm_id = firms.get(kvk)
-        if firm_id is None:
-            problems.append(
-                Problem(source, row, "kvk", f"firm {kvk!r} is not registered; register it first")
-            )
-            continue
-        if firm_id in already:
-            problems.append(
-                Problem(
-                    source, row, "kvk", f"firm {kvk} already has a response in wave {wave.year}"
-                )
-            )
-            continue
-        if firm_id in seen:
-            problems.append(
-                Problem(
-                    source,
-                    row,
-                    "kvk",
-                    f"firm {kvk} appears twice in this batch (also row {seen[firm_id]})",
-                )
-            )
-            continue
-        seen[firm_id] = row
-        status = rec.get("status", Response.Status.COMPLETE)
-        if status not in STATUSES:
-            problems.append(
-                Problem(source, row, "status", f"'{status}' is not one of {sorted(STATUSES)}")
-            )
-            continue
-        answers = rec.get("answers", {})
-        if not isinstance(answers, Mapping):
-            problems.append(Problem(source, row, "answers", "answers must be a mapping"))
-            continue
-        language = str(rec.get("language") or "").strip().lower()
-        if language not in ("", "nl", "en"):
-            problems.append(Problem(source, row, "language", f"'{language}' is not nl or en"))
-            continue
-        rows.append(
-            Response(
-                wave=wave,
-                firm_id=firm_id,
-                status=status,
-                answers=dict(answers),
-                invited_at=rec.get("invited_at"),
-                started_at=rec.get("started_at"),
-                submitted_at=rec.get("submitted_at"),
-                language=language,
-            )
-        )
-    if problems:
-        raise InputError(problems)
-    try:
-        with transaction.atomic():
-            Response.objects.bulk_create(rows, batch_size=2000)
-    except IntegrityError as exc:
-        raise InputError(
-            [
-                Problem(
-                    source,
-                    None,
-                    "kvk",
-                    f"a response of one of these firms was written meanwhile ({exc})",
-                )
-            ]
-        ) from exc
-    return len(rows)
+    """Store responses of ``wave`` through ``store_responses`` (see ``innomon.survey.responses``
+    for the records), all or nothing: a firm that is not registered, an unknown status or
+    language, a firm twice in the batch, or a firm whose stored response differs from its record
+    rejects the whole batch. An answerless invitation is filled in; an identical response is left
+    as it is. Returns the number of responses written."""
+    return store_responses(wave, records, source=source, refuse_conflicts=True).written
 
 
 def wave_records(wave: Wave) -> list[dict[str, Any]]:
