@@ -15,7 +15,6 @@ from innomon.registry.models import Firm
 from innomon.survey.models import Wave
 
 from .models import Passport, PassportLink
-from .rules import passport_rules
 
 
 def latest_passport(firm: Firm, year: int) -> Passport | None:
@@ -34,6 +33,8 @@ def latest_passport(firm: Firm, year: int) -> Passport | None:
 def link_for(passport: Passport) -> PassportLink:
     """The valid private link of the passport's firm and wave: the stored one, or a new token
     when there is none or it has expired."""
+    from .rules import passport_rules  # here: it imports numpy, and the admin imports this module
+
     days = passport_rules().link_valid_days
     link = (
         PassportLink.objects.select_for_update()

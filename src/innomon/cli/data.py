@@ -1,0 +1,239 @@
+"""The register and the waves: firms, initiatives, the population frame, imports, exports and
+the panel."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from innomon.cli._common import NO_WAVE_PANEL, find_wave, ready, year_argument
+from innomon.cli._guard import guarded
+
+_PATH = click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+
+
+@click.command("import-firms")
+@_PATH
+@guarded
+def import_firms(path: Path) -> None:
+    """Add the firms of a CSV file to the register (all rows, or none).
+
+    Columns: kvk, name, sbi_code, employees, municipality (CBS code, e.g. GM0014), and
+    optionally founding_year. Separated by commas or semicolons, UTF-8.
+    """
+    ready()
+    from innomon.intake.tables import read_csv
+    from innomon.registry.services import FIRM_FIELDS, register_firms
+
+    rows = read_csv(path, FIRM_FIELDS[:5], FIRM_FIELDS[5:])
+    added = register_firms(rows, path.name, first_row=2)
+    click.echo(f"innomon: {added} firms added from {path.name}")
+
+
+@click.command("import")
+@year_argument
+@_PATH
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML file mapping the export's columns and codes onto the questionnaire.",
+)
+@click.option(
+    "--source",
+    type=click.Choice(["plain", "qualtrics", "limesurvey"]),
+    help="The export's layout (default: recognised from the file).",
+)
+@guarded
+def import_(year: int, path: Path, mapping_path: Path | None, source: str | None) -> None:
+    """Import a survey export (CSV, XLSX, SPSS .sav, Stata .dta; Qualtrics or LimeSurvey) into
+    wave YEAR. Valid rows are stored; the others go to the quarantine with every problem, listed
+    in out/<region>/<year>/import-report.html and .csv. Exit code 3: rows were quarantined."""
+    from innomon.config import out_dir
+
+    ready()
+    from innomon.intake.importer import QUARANTINED_EXIT, import_wave, registry_instrument
+
+    wave = find_wave(year)
+    result = import_wave(
+        wave, path, registry_instrument(), out_dir(), mapping_path=mapping_path, source=source
+    )
+    click.echo(
+        f"innomon: {path.name}: {result.rows} rows — {result.stored} stored, "
+        f"{result.unchanged} unchanged, {result.quarantined} quarantined, "
+        f"{result.resolved} earlier quarantined rows resolved"
+    )
+    if result.quarantined:
+        click.echo(f"innomon: see {result.report_html} (and .csv) for every problem", err=True)
+        sys.exit(QUARANTINED_EXIT)
+
+
+@click.command()
+@year_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet", "sav", "dta", "xlsx"]),
+    default="csv",
+    show_default=True,
+)
+@guarded
+def export(year: int, fmt: str) -> None:
+    """Write wave YEAR's complete responses, cleaned, with the questionnaire's variable and
+    value labels, to out/<region>/<year>/wave-<year>.<format>."""
+    from innomon.config import out_dir
+
+    ready()
+    from innomon.intake.export import export_wave
+    from innomon.intake.importer import registry_instrument
+
+    wave = find_wave(year, NO_WAVE_PANEL)
+    path = export_wave(wave, registry_instrument(), fmt, out_dir())
+    click.echo(f"innomon: wrote {path}")
+
+
+@click.group()
+def wave() -> None:
+    """The annual waves of the monitor."""
+
+
+@wave.command("add")
+@year_argument
+@click.option("--invited", type=click.IntRange(0), required=True, help="Firms invited.")
+@click.option(
+    "--start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="First day of fieldwork (YYYY-MM-DD).",
+)
+@click.option(
+    "--end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="Last day of fieldwork (YYYY-MM-DD).",
+)
+@click.option(
+    "--version", "version", default=None, help="Questionnaire version (default: the instrument's)."
+)
+@guarded
+def wave_add(year: int, invited: int, start: Any, end: Any, version: str | None) -> None:
+    """Open wave YEAR."""
+    from innomon.config import region_code
+
+    ready()
+    from innomon.instrument import load_instrument
+    from innomon.registry.models import Region
+    from innomon.survey.services import create_wave
+
+    v = version or load_instrument().version
+    w = create_wave(
+        Region.objects.get(code=region_code()),
+        year,
+        questionnaire_version=v,
+        fieldwork_start=start.date(),
+        fieldwork_end=end.date(),
+        invited=invited,
+    )
+    click.echo(f"innomon: wave {w.year} opened (questionnaire {v}, {invited} invited)")
+
+
+@click.group()
+def frame() -> None:
+    """The population frame: SME establishments per region unit, SBI section and size class."""
+
+
+@frame.command("import")
+@year_argument
+@_PATH
+@guarded
+def frame_import(year: int, path: Path) -> None:
+    """Replace YEAR's frame with the counts in a CSV file: plain (region, sbi_section,
+    size_class, count) or a CBS StatLine export with labels."""
+    from innomon.config import region_code
+
+    ready()
+    from innomon.intake.registers import import_frame
+    from innomon.registry.models import Region
+
+    cells = import_frame(Region.objects.get(code=region_code()), year, path)
+    click.echo(f"innomon: frame {year}: {cells} cells loaded from {path.name}")
+
+
+@click.group()
+def initiatives() -> None:
+    """The registry of collaboration initiatives."""
+
+
+@initiatives.command("import")
+@_PATH
+@guarded
+def initiatives_import(path: Path) -> None:
+    """Add the initiatives of a CSV or XLSX file (name, type, theme, municipality; optional
+    partners, website, real, source) — all rows, or none."""
+    ready()
+    from innomon.intake.registers import import_initiatives
+
+    added = import_initiatives(path)
+    click.echo(f"innomon: {added} initiatives added from {path.name}")
+
+
+@click.command()
+@guarded
+def panel() -> None:
+    """How many firms answered in two waves (matched by KvK number), for every pair of waves,
+    and how many firms answered in 1, 2, 3 … waves."""
+    from innomon.config import region_code
+
+    ready()
+    from innomon.registry.models import Region
+    from innomon.survey.panel import firm_histories, panel_overlap
+
+    region_obj = Region.objects.get(code=region_code())
+    overlaps = panel_overlap(region_obj)
+    if not overlaps:
+        click.echo("innomon: fewer than two waves: no panel yet")
+        return
+    years = sorted({o.year for o in overlaps})
+    table = {(o.year, o.other_year): o for o in overlaps}
+    click.echo("complete responses in both waves (row: wave; column: other wave)")
+    click.echo("wave   n    " + "".join(f"{y:>8}" for y in years))
+    for y in years:
+        n = next(o.responded for o in overlaps if o.year == y)
+        cells = "".join(f"{'—':>8}" if y == x else f"{table[(y, x)].both:>8}" for x in years)
+        click.echo(f"{y}  {n:>4}  {cells}")
+    for y, x in itertools.pairwise(years):
+        o = table[(x, y)]
+        click.echo(
+            f"{x}: {o.both} of {o.responded} respondents ({100 * o.share:.0f}%) "
+            f"also answered in {y}"
+        )
+    hist = ", ".join(f"{k} wave(s): {v}" for k, v in firm_histories(region_obj).items())
+    click.echo(f"firms by number of waves answered — {hist}")
+    from innomon.survey.models import Response
+
+    review = Response.objects.filter(wave__region=region_obj).exclude(review_note="")
+    if review.exists():
+        click.echo(
+            f"{review.count()} responses matched to their firm by name and "
+            "municipality (no KvK number) await review in the back office"
+        )
+
+
+@click.command()
+@guarded
+def region() -> None:
+    """List the region's provinces, COROP regions and municipalities with their CBS codes."""
+    from innomon.config import region_code
+    from innomon.region import load_region
+
+    data = load_region(region_code())
+    click.echo(f"{data.code}: {data.name_nl} / {data.name_en} (boundaries {data.boundaries_year})")
+    for p in data.provinces:
+        click.echo(f"{p.code} {p.name_nl} ({p.nuts2})")
+        for c in p.corops:
+            munis = ", ".join(f"{m.code} {m.name}" for m in c.municipalities)
+            click.echo(f"  {c.code} {c.name_nl} ({c.nuts3}): {munis}")
