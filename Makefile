@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint messages lock clean tools
+.PHONY: demo test test-fast lint messages lock clean tools
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -28,7 +28,17 @@ test: $(STAMP) lint tools
 	  INNOMON_HOME=$$(mktemp -d) $(BIN)/python -m pytest; \
 	fi
 
-## tools: Debian's Chromium and poppler-utils for the browser and PDF tests (installed when missing)
+## make test-fast: the everyday inner loop (under a minute): lint, the layer contracts and the tests of
+## the pure cores, the questionnaire instrument, the architecture, the docs and the catalogues
+FAST_TESTS := tests/stats tests/analysis tests/instrument tests/test_architecture.py \
+  tests/test_docs.py tests/test_i18n.py tests/test_region.py tests/test_classification.py \
+  tests/test_config.py
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	env -u DATABASE_URL INNOMON_HOME=$$(mktemp -d) $(BIN)/python -m pytest -q $(FAST_TESTS)
+
+## tools: Debian's Chromium, poppler-utils and gettext for the browser, PDF and catalogue tests (installed when missing)
 tools:
 	bash scripts/ensure-test-tools.sh
 
@@ -36,12 +46,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
-## make messages: refresh the message catalogues and compile them (needs GNU gettext's xgettext)
+## make messages: refresh the message catalogues from the source (needs GNU gettext's xgettext and
+## msgmerge) and compile them with polib. The .po files are the translations' only source.
 messages: $(STAMP)
 	cd src/innomon && INNOMON_HOME=$$(mktemp -d) ../../$(BIN)/python -m django makemessages -l nl -l en --no-obsolete \
 	  --settings innomon.project.settings --ignore "migrations/*"
-	$(BIN)/python scripts/nl_translations.py
+	$(BIN)/python -c 'import pathlib, polib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix(".mo"))) \
+	  for p in pathlib.Path("src/innomon/locale").glob("*/LC_MESSAGES/django.po")]'
 
 ## make lock: re-resolve requirements.lock from pyproject.toml
 lock:

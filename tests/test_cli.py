@@ -8,27 +8,28 @@ import re
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 
-
-def innomon(*args, home: Path, env: dict | None = None, timeout: float = 120, input=None):
+def _run(module: str, args, home: Path, env: dict | None, timeout: float, input=None, **extra):
     full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    full_env.update(INNOMON_HOME=str(home), COLUMNS="100")
+    full_env.update(INNOMON_HOME=str(home), COLUMNS="100", **extra)
     full_env.update(env or {})
     full_env = {k: v for k, v in full_env.items() if v is not None}
     return subprocess.run(
-        [sys.executable, "-m", "innomon", *args],
+        [sys.executable, "-m", module, *args],
         env=full_env,
         capture_output=True,
         text=True,
         timeout=timeout,
         input=input,
     )
+
+
+def innomon(*args, home: Path, env: dict | None = None, timeout: float = 120, input=None):
+    return _run("innomon", args, home, env, timeout, input)
 
 
 def assert_one_line_error(result, *fragments, code=1):
@@ -62,50 +63,12 @@ def scratch_database():
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.mark.slow
-def test_demo_no_serve_builds_every_report_from_an_empty_home(tmp_path):
-    home = tmp_path / "fresh"
-    with scratch_database() as db:
-        started = time.monotonic()
-        result = innomon("demo", "--no-serve", home=home, env=db)
-        elapsed = time.monotonic() - started
-        built = innomon("build", "2017", home=home, env=db)
-        assert built.returncode == 0, built.stderr
-        assert "of the respondents" in built.stdout
-        exported = innomon(
-            "results",
-            "2017",
-            "--indicator",
-            "participants",
-            "--by",
-            "region",
-            "--format",
-            "json",
-            home=home,
-            env=db,
-        )
-        assert exported.returncode == 0, exported.stderr
-        records = json.loads(exported.stdout)
-        assert len(records) == 1
-        assert set(records[0]) == {
-            "indicator",
-            "estimate",
-            "se",
-            "ci_low",
-            "ci_high",
-            "n",
-            "suppressed",
-        }
-        assert_one_line_error(
-            innomon("results", "2030", home=home, env=db), "wave 2030 has no build yet"
-        )
-        assert_one_line_error(
-            innomon("results", "2017", "--indicator", "nope", home=home, env=db),
-            "'nope' is not an indicator",
-        )
-    assert result.returncode == 0, result.stderr
-    assert elapsed < 60
-    assert "demo ready" in result.stdout
+def test_demo_no_serve_builds_every_report_from_an_empty_home(demo):
+    """`innomon demo --no-serve` from an empty INNOMON_HOME, as the session's demo ran it
+    (tests/demo_session.py); then `innomon build` and `innomon results` on its database."""
+    assert demo.returncode == 0, demo.stderr
+    assert "demo ready" in demo.stdout
+    home, env = demo.home, demo.env
     for year in range(2015, 2020):
         report = home / "out" / "noord-nederland" / str(year) / "report.html"
         assert report.is_file()
@@ -113,6 +76,40 @@ def test_demo_no_serve_builds_every_report_from_an_empty_home(tmp_path):
     # the complete responses, traced to their source (tests/publish checks every number)
     assert re.search(r'data-ref="responses\|\d+\|complete\|\|">624<', text)
     assert "Synthetische demonstratiedata" in text
+    built = innomon("build", "2017", home=home, env=env)
+    assert built.returncode == 0, built.stderr
+    assert "of the respondents" in built.stdout
+    exported = innomon(
+        "results",
+        "2017",
+        "--indicator",
+        "participants",
+        "--by",
+        "region",
+        "--format",
+        "json",
+        home=home,
+        env=env,
+    )
+    assert exported.returncode == 0, exported.stderr
+    records = json.loads(exported.stdout)
+    assert len(records) == 1
+    assert set(records[0]) == {
+        "indicator",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "n",
+        "suppressed",
+    }
+    assert_one_line_error(
+        innomon("results", "2030", home=home, env=env), "wave 2030 has no build yet"
+    )
+    assert_one_line_error(
+        innomon("results", "2017", "--indicator", "nope", home=home, env=env),
+        "'nope' is not an indicator",
+    )
 
 
 def test_usage_error_is_one_line_with_exit_2(tmp_path):
@@ -245,3 +242,65 @@ def test_instrument_codebook(tmp_path):
     assert "theme19_" not in (tmp_path / "cb2015" / "codebook.md").read_text()
     future = innomon("instrument", "codebook", "--version", "2030.1", home=tmp_path)
     assert_one_line_error(future, "2030.1 is newer than the questionnaire")
+
+
+# --------------------------------------------------------------- the database check (issue 12.7)
+
+
+def _django_admin(*args: str, home: Path, env: dict) -> subprocess.CompletedProcess:
+    """Django's own ``django-admin`` on innomon's settings and database (not the innomon
+    command): to put a database into a state that only a user of Django gets it into."""
+    return _run("django", args, home, env, 120, DJANGO_SETTINGS_MODULE="innomon.project.settings")
+
+
+def test_an_outdated_database_is_refused_in_one_line_until_migrate(tmp_path):
+    with scratch_database() as db:
+        assert innomon("migrate", home=tmp_path, env=db).returncode == 0
+        assert innomon("panel", home=tmp_path, env=db).returncode == 0
+        # as if the code were one migration newer than the database
+        back = _django_admin("migrate", "questionnaire", "0002_sample", home=tmp_path, env=db)
+        assert back.returncode == 0, back.stderr
+        for _ in range(2):  # no command migrates a database implicitly: it stays outdated
+            refused = innomon("panel", home=tmp_path, env=db)
+            assert_one_line_error(refused, "the database is not up to date", "`innomon migrate`")
+            assert re.search(r"\((\d+) migrations? pending\)", refused.stderr), refused.stderr
+            assert refused.stdout == ""
+        assert_one_line_error(
+            innomon("wave", "add", "2026", "--invited", "1", "--start", "2026-03-01",
+                    "--end", "2026-04-30", home=tmp_path, env=db),
+            "(1 migration pending)",
+        )  # fmt: skip
+        migrated = innomon("migrate", home=tmp_path, env=db)
+        assert migrated.returncode == 0, migrated.stderr
+        assert "database is up to date" in migrated.stdout
+        fixed = innomon("panel", home=tmp_path, env=db)
+        assert fixed.returncode == 0, fixed.stderr
+        assert "no panel yet" in fixed.stdout
+        assert "created the database" not in fixed.stdout
+
+
+def test_the_first_command_on_a_new_home_creates_the_database_once(tmp_path):
+    with scratch_database() as db:
+        first = innomon("panel", home=tmp_path, env=db)
+        assert first.returncode == 0, first.stderr
+        assert first.stderr == ""
+        assert first.stdout.splitlines() == [
+            "innomon: created the database (its first use)",
+            "innomon: fewer than two waves: no panel yet",
+        ]
+        again = innomon("panel", home=tmp_path, env=db)
+        assert again.stdout.splitlines() == ["innomon: fewer than two waves: no panel yet"]
+
+
+def test_a_database_migrated_without_innomon_gets_the_region_stored(tmp_path):
+    """`django-admin migrate` makes the tables but not the region; the first command adds it."""
+    with scratch_database() as db:
+        made = _django_admin("migrate", "--verbosity", "0", home=tmp_path, env=db)
+        assert made.returncode == 0, made.stderr
+        r = innomon(
+            "wave", "add", "2026", "--invited", "1", "--start", "2026-03-01", "--end", "2026-04-30",
+            home=tmp_path, env=db,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        assert "wave 2026 opened" in r.stdout
+        assert "created the database" not in r.stdout

@@ -5,11 +5,12 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
+
+from tests.servers import wait_until_serving
 
 
 @pytest.fixture
@@ -89,15 +90,9 @@ def test_serve_over_real_http(tmp_path):
         stderr=subprocess.PIPE,
     )
     try:
-        body = None
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as resp:
-                    body = resp.read().decode()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        assert body is not None, "the server did not answer"
+        wait_until_serving(server, port)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as resp:
+            body = resp.read().decode()
         assert "innomon demo" in body  # empty database: the page says how to load the demo
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=5) as resp:
             assert resp.status == 200

@@ -13,13 +13,18 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
-from innomon.stats.disclosure import DisclosureRule
+if TYPE_CHECKING:  # imported when used: innomon.stats pulls in numpy and scipy (0.6 s)
+    from innomon.stats.disclosure import DisclosureRule
 
 DEFAULT_HOME = "innomon-data"
 DEFAULT_REGION = "noord-nederland"
+# bootstrap replicates per build (docs/methodology.md, "Weighting in a build")
+DEFAULT_REPLICATES = 500
+MIN_REPLICATES = 20
 
 
 class ConfigError(Exception):
@@ -41,6 +46,20 @@ def sqlite_path() -> Path:
 
 def region_code() -> str:
     return os.environ.get("INNOMON_REGION") or DEFAULT_REGION
+
+
+def replicates() -> int:
+    """Bootstrap replicates per build: ``INNOMON_REPLICATES``, default 500. Fewer make a quicker
+    draft build (the test suite uses 50); the published build should keep the default."""
+    raw = os.environ.get("INNOMON_REPLICATES", "").strip()
+    if not raw:
+        return DEFAULT_REPLICATES
+    if not raw.isdigit() or int(raw) < MIN_REPLICATES:
+        raise ConfigError(
+            f"INNOMON_REPLICATES={raw} is not a whole number of at least {MIN_REPLICATES}; "
+            f"unset it for the default of {DEFAULT_REPLICATES}"
+        )
+    return int(raw)
 
 
 def ensure_home() -> Path:
@@ -69,6 +88,8 @@ class MonitorSettings:
     dominance_k: float
 
     def disclosure_rule(self) -> DisclosureRule:
+        from innomon.stats.disclosure import DisclosureRule
+
         return DisclosureRule(self.min_publish_n, self.dominance_n, self.dominance_k)
 
 

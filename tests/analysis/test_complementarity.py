@@ -3,12 +3,11 @@ substitutes — the table, the supermodularity test, the fractional logit and th
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from scipy.optimize import minimize
 from scipy.special import expit, logit
+from scipy.stats import binom
 
 from innomon.analysis.complementarity import (
     COMPLEMENTS,
@@ -28,7 +27,11 @@ from innomon.stats.weighting import poststratify
 
 CONTROLS = ["size", "sector", "age", "province"]
 PROCESSES = {COMPLEMENTS: 0.20, NO_EVIDENCE: 0.0, SUBSTITUTES: -0.20}  # interaction on the mean
-SEEDS = [1, 3, 4]  # under independence seed 2 is one of the 10 % false alarms (z = −1.69)
+# The verdict tests run many seeds and allow as many wrong outcomes as a correct analysis
+# shows by chance but once in a thousand runs of the suite (the binomial's 99.9 % quantile), so
+# a change to the random stream cannot flip them, and a wrong analysis still fails them.
+SEEDS = range(40)
+MODEL_SEEDS = range(8)  # the fractional logit is slower: fewer samples for the model's check
 WEIGHTS = {"micro": 40.0, "small": 12.0, "medium": 4.0}
 
 
@@ -89,18 +92,44 @@ def run(data, design, **kwargs):
     return complementarity(data, design, "invest", "collab", "ntm", "top", CONTROLS, **kwargs)
 
 
-@pytest.mark.parametrize("seed", SEEDS)
+def _allowed(runs: int, rate: float) -> int:
+    """The most failures in ``runs`` that a correct analysis failing at ``rate`` shows, but for
+    one time in a thousand."""
+    return int(binom.ppf(0.999, runs, rate))
+
+
 @pytest.mark.parametrize("process", list(PROCESSES))
-def test_the_verdict_of_each_known_process(process, seed):
-    data, design = firms(1200, PROCESSES[process], seed)
-    result = run(data, design)
-    assert result.test.verdict == process, result.test.outcome
+def test_the_verdict_of_each_known_process(process):
+    """The supermodularity test on 40 samples of 1,200 firms per process. Under independence
+    each one-sided 5 % test may fire: 10 % wrong verdicts are its nominal size; with an
+    interaction of ±0.20 (a contrast of ±16 points) the test has nearly full power, and more
+    than 5 % misses would be a fault. The contrast's 95 % interval covers the truth in about
+    95 % of the samples."""
     truth = 80 * PROCESSES[process]
-    c = result.test.outcome
-    assert c.ci_low - c.se < truth < c.ci_high + c.se  # the contrast estimates the truth
-    if process != NO_EVIDENCE:  # the model's cross-partial agrees in sign and significance
+    wrong = missed = 0
+    for seed in SEEDS:
+        data, design = firms(1200, PROCESSES[process], seed)
+        test = supermodularity_test(data, design, "invest", "collab", "ntm", "top")
+        wrong += test.verdict != process
+        missed += not test.outcome.ci_low < truth < test.outcome.ci_high
+    rate = 0.10 if process == NO_EVIDENCE else 0.05
+    assert wrong <= _allowed(len(SEEDS), rate), (process, wrong)
+    assert missed <= _allowed(len(SEEDS), 0.05), (process, missed)
+
+
+@pytest.mark.parametrize("process", [COMPLEMENTS, SUBSTITUTES])
+def test_the_models_cross_partial_agrees_with_the_verdict(process):
+    """The whole analysis (table, test, fractional logit with controls): where the test finds
+    complements or substitutes, the model's average cross-partial agrees in sign and is
+    significant at 5 %, allowing misses at 5 % (the model's power here is nearly full)."""
+    disagree = 0
+    for seed in MODEL_SEEDS:
+        data, design = firms(1200, PROCESSES[process], seed)
+        result = run(data, design)
         acp = result.cross_partial
-        assert (acp.p_greater if process == COMPLEMENTS else acp.p_less) < 0.05, acp
+        p = acp.p_greater if process == COMPLEMENTS else acp.p_less
+        disagree += result.test.verdict != process or not p < 0.05
+    assert disagree <= _allowed(len(MODEL_SEEDS), 0.05), (process, disagree)
 
 
 def test_the_test_has_its_nominal_size_under_independence():
@@ -419,23 +448,6 @@ def test_the_sentence_says_the_verdict_with_the_numbers(process):
         assert "no evidence" not in finding_sentence(result, "en")
     if c.ci_low < 0:
         assert "−" in finding_sentence(result, "en")
-
-
-def test_timing_of_500_bootstrap_replicates_on_600_firms():
-    data, design = firms(600, 0.1, 17)
-    rep = bootstrap(design, 500, seed=6)
-    start = time.perf_counter()
-    result = run(data, rep)
-    elapsed = time.perf_counter() - start
-    start = time.perf_counter()
-    fractional_logit(
-        data, rep, "ntm", ("invest", "collab", ("invest", "collab")), CONTROLS, scale=100
-    )
-    glm = time.perf_counter() - start
-    print(
-        f"\n500 bootstrap replicates, 600 firms, {len(result.model.names)} coefficients: "
-        f"complementarity {elapsed:.2f} s (fractional logit refits {glm:.2f} s)"
-    )
 
 
 def test_replicates_whose_refit_fails_are_left_out_and_counted():

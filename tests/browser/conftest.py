@@ -8,10 +8,11 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.servers import wait_until_serving
 
 CHROMIUM = "/usr/bin/chromium"
 FIRMS = (
@@ -115,19 +116,11 @@ def _start(home: Path, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, "-m", "innomon", "serve", "--port", str(port)],
         env=_env(home),
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,  # one line when it starts, one when it stops
         stderr=log,
     )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("innomon serve did not start; see server.log") from None
-            time.sleep(0.2)
+    wait_until_serving(proc, port, f"see {home / 'server.log'}")
+    return proc
 
 
 @pytest.fixture(scope="module")

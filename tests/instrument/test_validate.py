@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -263,17 +262,3 @@ def test_validate_and_validate_table_agree(instrument):
         answers = {name: column[i] for name, column in columns.items()}
         single = validate(instrument, answers, complete=bool(complete[i]))
         assert [replace(p, row=i) for p in single] == [p for p in table if p.row == i], i
-
-
-def test_validate_table_on_100000_responses(instrument, capsys):
-    n = 100_000
-    columns, complete = generate(instrument, n, seed=1)
-    started = time.perf_counter()
-    problems = validate_table(instrument, columns, complete)
-    seconds = time.perf_counter() - started
-    with capsys.disabled():  # a measurement to read, not a test to pass
-        print(
-            f"\nvalidate_table: {n:,} responses × {len(columns)} variables in {seconds:.1f} s "
-            f"({len(problems):,} problems)"
-        )
-    assert problems

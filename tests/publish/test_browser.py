@@ -59,7 +59,7 @@ def served(demo_report):
 
 
 @pytest.mark.parametrize("name", ["report.html", "report.en.html"])
-def test_every_chart_renders_offline_without_errors(served, name):
+def test_every_chart_renders_offline_without_errors(demo_report, served, name):
     run = subprocess.run(
         [sys.executable, "-c", CHECK, f"{served}/{name}", CHROMIUM],
         capture_output=True,
@@ -78,4 +78,4 @@ def test_every_chart_renders_offline_without_errors(served, name):
         assert texts > 3, chart_id  # title, labels
     assert seen["errors"] == []
     assert all(url.startswith(served) for url in seen["requests"]), seen["requests"]
-    assert "2017" in seen["title"]
+    assert str(demo_report.year) in seen["title"]

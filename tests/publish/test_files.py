@@ -25,7 +25,6 @@ def test_all_six_files_are_written(demo_report):
     )
     assert all(p.stat().st_size > 10_000 for p in demo_report.paths)
     assert not list(demo_report.folder.glob(".*.tmp"))
-    assert demo_report.seconds < 60  # bench/report.py measures it (about 7 s)
 
 
 def _ink(pgm: bytes) -> float:
@@ -105,8 +104,8 @@ def test_the_landing_page_links_the_report_in_both_languages_and_every_format(de
     for lang in ("nl", "en"):
         html = client.get("/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
         for name in (p.name for p in demo_report.paths):
-            assert f'href="/out/noord-nederland/2017/{name}"' in html, (lang, name)
-    response = client.get("/out/noord-nederland/2017/report.en.pdf")
+            assert f'href="/out/noord-nederland/{demo_report.year}/{name}"' in html, (lang, name)
+    response = client.get(f"/out/noord-nederland/{demo_report.year}/report.en.pdf")
     assert response["Content-Type"] == "application/pdf"
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from innomon.analysis.indicators import SBI_GROUPS
 from innomon.builds.models import Build, BuildEstimate, FirmClass
+from innomon.publish.content import SINGLE_DOMAINS
 from innomon.survey.models import Response, Wave
 
 SPAN = re.compile(r'<span class="num" data-ref="([^"]+)">([^<]*)</span>')
@@ -128,15 +129,22 @@ def test_table_numbers_are_all_traced_and_suppressed_cells_say_so(demo_report):
         domain__contains="*"
     )
     assert hidden.exists()
-    # the annex rows of a suppressed estimate print the word, and no number of the estimate
-    e = hidden.filter(domain="").first()
-    table = re.search(rf'<div class="table" id="table-annex-{e.indicator}">(.*?)</div>', html, re.S)
-    first_row = re.search(r"<tbody><tr>(.*?)</tr>", table.group(1), re.S).group(1)
-    assert first_row.count('<td class="suppressed">onderdrukt</td>') == 2
+    # the annex rows of a suppressed estimate print the word, and no number of the estimate:
+    # each indicator's annex table has as many such rows as the build has suppressed estimates
+    # for the region and the single domains
+    shown = hidden.filter(domain__in=("", *SINGLE_DOMAINS))
+    assert shown.exists()
     refs = set(SPAN.findall(html))
-    assert not any(
-        r.startswith(f"est|{build.pk}|{e.indicator}||") and r.endswith("estimate") for r, _t in refs
-    )
+    for indicator in sorted(set(shown.values_list("indicator", flat=True))):
+        table = re.search(
+            rf'<div class="table" id="table-annex-{indicator}">(.*?)</div>', html, re.S
+        )
+        rows = re.findall(r"<tr>(.*?)</tr>", table.group(1).split("<tbody>", 1)[1], re.S)
+        words = [r for r in rows if r.count('<td class="suppressed">onderdrukt</td>') == 2]
+        assert len(words) == shown.filter(indicator=indicator).count(), indicator
+        for e in shown.filter(indicator=indicator):
+            prefix = f"est|{build.pk}|{e.indicator}|{e.domain}|{e.domain_value}|"
+            assert not any(r.startswith(prefix) and r.endswith("estimate") for r, _t in refs)
 
 
 @pytest.mark.django_db

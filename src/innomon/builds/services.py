@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 
-from innomon import __version__
+from innomon import __version__, config
 from innomon.analysis.trends import changes, transitions
 from innomon.registry.models import Firm, FrameCell
 from innomon.survey.models import Response, Wave
@@ -104,12 +104,15 @@ def build_wave(
     wave: Wave,
     analyse: Callable[..., dict],
     on_step: Callable[[str], None] = lambda s: None,
-    replicates: int = 500,
+    replicates: int | None = None,
     seed: int = 0,
 ) -> Build:
     """Weight ``wave`` (and ``replicates`` bootstrap replicates of that weighting, for the
-    models), run ``analyse(data, design, records, replicate_design)`` — which returns
+    models; by default ``config.replicates()``: 500 unless ``INNOMON_REPLICATES`` says), run
+    ``analyse(data, design, records, replicate_design)`` — which returns
     ``{"estimates": rows, "summary": {...}}`` — and store the build."""
+    if replicates is None:
+        replicates = config.replicates()
     on_step("records")
     records = wave_records(wave)
     data = columns_of(records)
