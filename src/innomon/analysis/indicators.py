@@ -14,6 +14,9 @@ Conventions of the derived variables (one value per firm):
 - A question that a relevance rule did not ask counts as 0 where the rule makes the answer
   certain: a firm without product innovations has no new-to-market products and 0 % of its
   turnover from them; a firm that did not invest did no R&D and spent 0 % of its turnover.
+- A number no float can hold (a whole number of hundreds of digits) or an infinite one counts
+  as missing: the questionnaire's bounds refuse such answers, so only data stored before them
+  can hold one, and no answer may break a build.
 - Percentages are 0–100. Turnover is not asked as an amount: ``turnover_eur`` is the midpoint of
   the firm's turnover class (``TURNOVER_MIDPOINTS``), used only to weight turnover shares.
 """
@@ -191,9 +194,12 @@ def _number(record: Mapping[str, Any], key: str) -> float:
     if value is None or value == "":
         return math.nan
     try:
-        return float(value)
+        number = float(value)
+    except OverflowError:  # a whole number beyond any float (e.g. 400 nines): unusable
+        return math.nan
     except (TypeError, ValueError):
         raise ValueError(f"answer '{key}' = {value!r} is not a number") from None
+    return number if math.isfinite(number) else math.nan
 
 
 def _column(records: Sequence[Mapping[str, Any]], key: str) -> np.ndarray:

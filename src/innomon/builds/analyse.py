@@ -4,10 +4,11 @@ complementarity test — the pure analyses of ``innomon.analysis`` on the weight
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from django.db import transaction
 
 from innomon.analysis.complementarity import (
     ComplementarityError,
@@ -26,8 +27,10 @@ from innomon.analysis.participation import (
 from innomon.analysis.typology import class_columns, classify
 from innomon.catalogue import load_indicators, load_typology
 from innomon.config import monitor_settings
+from innomon.survey.models import Wave
 
 from .models import Build
+from .services import build_wave
 
 # Controls of the model (size, sector, age, province: Cassiman & Veugelers 2006). Levels with
 # fewer than MIN_LEVEL_N respondents are merged into the largest level before fitting; a
@@ -151,7 +154,16 @@ def make_analyse(year: int):
         for e in types_by_level(data, design, disclosure=rule):
             if e.domain:  # the region-wide shares are indicators of the catalogue already
                 rows.append(_row(f"{e.indicator}_by_level", e.domain, e))
-        trend = trend_test(data, design)
+        try:
+            trend = trend_test(data, design)
+            trend_summary = {
+                "slope_pp_per_level": _num(trend.estimate),
+                "se": _num(trend.se),
+                "p_value": _num(trend.p_value),
+            }
+        except ValueError as exc:  # e.g. every firm on one ladder level: no trend to test
+            trend_summary = {"slope_pp_per_level": None, "se": None, "p_value": None}
+            trend_summary["error"] = str(exc)
         alone = top_without_collaboration(data, design, disclosure=rule)
         rows.append(_row("top_innovators_without_collaboration", (), alone))
         comp_summary = _complementarity(data, design, replicates, rule, rows)
@@ -162,11 +174,7 @@ def make_analyse(year: int):
         summary = {
             "respondents": len(records),
             "ladder": levels,
-            "trend": {
-                "slope_pp_per_level": _num(trend.estimate),
-                "se": _num(trend.se),
-                "p_value": _num(trend.p_value),
-            },
+            "trend": trend_summary,
             "top_without_collaboration": {
                 "estimate": _num(alone.estimate),
                 "ci_low": _num(alone.ci_low),
@@ -181,8 +189,14 @@ def make_analyse(year: int):
     return analyse
 
 
+def _fmt(x: Any, spec: str) -> str:
+    """``x`` formatted by ``spec``, or "n/a" when it is unknown (None, NaN)."""
+    return "n/a" if _num(x) is None else format(float(x), spec)
+
+
 def summary_lines(build: Build) -> list[str]:
-    """A short summary of a build for the terminal."""
+    """A short summary of a build for the terminal. Any value may be unknown — an estimate of
+    exactly 0 % has no interval — and is then shown as "n/a"."""
     s = build.summary
     participants = build.estimates.filter(indicator="participants", domain="").first()
     lines = [
@@ -191,17 +205,34 @@ def summary_lines(build: Build) -> list[str]:
         f"{build.weighting.get('frame_year')} frame"
     ]
     if participants is not None and participants.estimate is not None:
+        interval = (
+            f"95 % CI {participants.ci_low:.1f}–{participants.ci_high:.1f}"
+            if participants.ci_low is not None and participants.ci_high is not None
+            else "95 % CI n/a"
+        )
         lines.append(
             f"  in ≥ 1 initiative: {participants.estimate:.1f} % of the region's SMEs "
-            f"(95 % CI {participants.ci_low:.1f}–{participants.ci_high:.1f}; "
-            f"{participants.sample_share:.1f} % of the respondents)"
+            f"({interval}; {_fmt(participants.sample_share, '.1f')} % of the respondents)"
         )
     t = s.get("trend", {})
     if t.get("slope_pp_per_level") is not None:
         lines.append(
             f"  participation rises {t['slope_pp_per_level']:.1f} points per ladder "
-            f"level (p = {t['p_value']:.2g})"
+            f"level (p = {_fmt(t.get('p_value'), '.2g')})"
         )
     comp = s.get("complementarity", {})
     lines.append("  " + (comp.get("sentence_en") or f"complementarity: {comp.get('error')}"))
     return lines
+
+
+def build_with_summary(
+    wave: Wave,
+    on_step: Callable[[str], None] = lambda s: None,
+    replicates: int | None = None,
+    seed: int = 0,
+) -> tuple[Build, list[str]]:
+    """``innomon build``: build ``wave`` with its analyses and make the summary lines, in one
+    transaction — a build that fails at any step, the summary included, leaves no row behind."""
+    with transaction.atomic():
+        build = build_wave(wave, make_analyse(wave.year), on_step, replicates=replicates, seed=seed)
+        return build, summary_lines(build)

@@ -21,22 +21,35 @@ from innomon import __version__, config
 from innomon.analysis.trends import changes, transitions
 from innomon.registry.models import Firm, FrameCell
 from innomon.survey.models import Response, Wave
+from innomon.survey.panel import panel_firms
 from innomon.survey.services import wave_records
 
 from .models import Build, BuildEstimate, FirmClass
 from .weighting import frame_year, weight_wave
 
 
+def _float(value: int | float | None) -> float:
+    """A number as a float: NaN when missing, or too large for any float (a whole number of
+    hundreds of digits) or infinite — such an answer is unusable, and must not break a build."""
+    if value is None:
+        return np.nan
+    try:
+        number = float(value)
+    except OverflowError:
+        return np.nan
+    return number if np.isfinite(number) else np.nan
+
+
 def columns_of(records: Sequence[dict[str, Any]]) -> dict[str, np.ndarray]:
-    """Records as columns for ``innomon.stats``: numbers as float (NaN missing), everything
-    else — text, codes lists — as objects (None missing)."""
+    """Records as columns for ``innomon.stats``: numbers as float (NaN missing, or beyond any
+    float), everything else — text, codes lists — as objects (None missing)."""
     keys = sorted({k for r in records for k in r})
     out: dict[str, np.ndarray] = {}
     for k in keys:
         values = [r.get(k) for r in records]
         present = [v for v in values if v is not None]
         if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
-            out[k] = np.array([np.nan if v is None else float(v) for v in values])
+            out[k] = np.array([_float(v) for v in values], dtype=float)
         else:
             arr = np.empty(len(values), dtype=object)
             arr[:] = values
@@ -180,8 +193,19 @@ def trends_since_previous(build: Build) -> dict[str, Any]:
     rows_before = list(before.estimates.filter(domain="").values(*fields))
     rows_after = list(build.estimates.filter(domain="").values(*fields))
     found = changes(rows_before, rows_after)
-    levels_before = dict(before.firm_classes.values_list("firm__kvk", "level"))
-    levels_after = dict(build.firm_classes.values_list("firm__kvk", "level"))
+    # the panel (one definition: survey.panel.panel_firms); its firms whose ladder level is
+    # known in both builds are "placed", and their moves counted
+    panel = panel_firms(build.wave, previous_wave)
+    levels_before = {
+        kvk: level
+        for kvk, level in before.firm_classes.values_list("firm__kvk", "level")
+        if kvk in panel
+    }
+    levels_after = {
+        kvk: level
+        for kvk, level in build.firm_classes.values_list("firm__kvk", "level")
+        if kvk in panel
+    }
     moves = transitions(levels_before, levels_after, [0, 1, 2, 3])
     return {
         "previous_year": previous_wave.year,
@@ -190,7 +214,8 @@ def trends_since_previous(build: Build) -> dict[str, Any]:
         "transitions": {
             "levels": list(moves.levels),
             "counts": moves.counts.tolist(),
-            "panel_firms": moves.panel_firms,
+            "panel_firms": len(panel),
+            "placed": moves.panel_firms,
             "moved_up": moves.moved_up,
             "moved_down": moves.moved_down,
         },

@@ -66,6 +66,20 @@ _NAME_PARTS = (
     ["B.V.", "V.O.F.", "B.V.", "& Zn.", "B.V.", "Groep", "B.V.", "Holding"],
 )
 
+# The partner questions (asked from 2019): the chance that an innovating firm worked on
+# innovation with partners of each type (a third of it for a firm without innovations; knowledge
+# institutions follow the firm's answer to collab_knowledge_institution), and where partners are
+# (own province, another northern province, elsewhere in the Netherlands, abroad). A firm without
+# partners of a type answers 'none' (0).
+PARTNER_PROBABILITIES = (
+    ("customers", 0.25),
+    ("suppliers", 0.2),
+    ("competitors", 0.05),
+    ("consultants", 0.1),
+    ("government", 0.05),
+)
+PARTNER_LOCATIONS = (0.5, 0.2, 0.2, 0.1)
+
 
 @dataclass
 class WaveData:
@@ -319,12 +333,21 @@ def _extra(rng: np.random.Generator, firm: dict, rec: dict[str, Any], year: int)
             rec["theme19_finance_sources"] = sorted(
                 int(x) for x in rng.choice(np.arange(1, 8), k, replace=False)
             )
-        for partner in ("customers", "suppliers", "knowledge_institutions"):
-            if rng.random() < 0.5:
+        # every partner question is answered, 'none' (0) where the firm has no such partner:
+        # a firm that left out the types it lacked would count only where it had partners
+        innovative = rec["product_innovation"] == 1 or rec["process_innovation"] == 1
+        has = {
+            partner: rng.random() < (p if innovative else p / 3)
+            for partner, p in PARTNER_PROBABILITIES
+        }
+        has["knowledge_institutions"] = rec["collab_knowledge_institution"] == 1
+        for partner in sorted(has):
+            if has[partner]:
                 k = int(rng.integers(1, 3))
-                rec[f"partner_{partner}"] = sorted(
-                    int(x) for x in rng.choice(np.arange(1, 5), k, replace=False)
-                )
+                picked = rng.choice(np.arange(1, 5), k, replace=False, p=PARTNER_LOCATIONS)
+                rec[f"partner_{partner}"] = sorted(int(x) for x in picked)
+            else:
+                rec[f"partner_{partner}"] = [0]
 
 
 def _initiative_choices(

@@ -1155,21 +1155,37 @@ class _Builder:
                 )
             )
         moves = trend.get("transitions") or {}
-        if moves.get("panel_firms"):
+        # the panel is the panel table's number (one definition, survey.panel.panel_firms);
+        # the moves are those of its firms with a ladder level in both builds
+        previous = [
+            (other, both)
+            for other, both in panel_overlap(self.wave)
+            if other.year == trend.get("previous_year")
+        ]
+        if moves and previous and previous[0][1]:
+            other, both = previous[0]
             ref = f"summary|{self.build.pk}|trends.transitions"
-            blocks.append(
-                Paragraph(
-                    sentence(
-                        _(
-                            "Of the %(panel)s firms that answered both waves, %(up)s moved up the "
-                            "innovation ladder and %(down)s moved down."
-                        ),
-                        panel=self.count(moves["panel_firms"], f"{ref}.panel_firms"),
-                        up=self.count(moves["moved_up"], f"{ref}.moved_up"),
-                        down=self.count(moves["moved_down"], f"{ref}.moved_down"),
-                    )
+            placed = moves.get("placed", moves.get("panel_firms"))
+            values = {
+                "panel": self.count(both, f"panel|{self.wave.pk}|{other.pk}"),
+                "up": self.count(moves["moved_up"], f"{ref}.moved_up"),
+                "down": self.count(moves["moved_down"], f"{ref}.moved_down"),
+            }
+            if placed == both:
+                text = _(
+                    "Of the %(panel)s firms that answered both waves, %(up)s moved up the "
+                    "innovation ladder and %(down)s moved down."
                 )
-            )
+            else:
+                text = _(
+                    "Of the %(panel)s firms that answered both waves, %(placed)s could be "
+                    "placed on the innovation ladder in both: %(up)s moved up and %(down)s "
+                    "moved down."
+                )
+                # a build made before "placed" was stored counted the placed firms only
+                key = "placed" if "placed" in moves else "panel_firms"
+                values["placed"] = self.count(placed or 0, f"{ref}.{key}")
+            blocks.append(Paragraph(sentence(text, **values)))
         return Chapter("trends", _("Trends over the waves"), tuple(blocks), _("Trends"))
 
     def annex(self) -> Chapter:

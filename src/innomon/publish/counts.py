@@ -9,6 +9,7 @@ from innomon.analysis.indicators import SBI_GROUPS
 from innomon.builds.weighting import SECTION_GROUPS
 from innomon.registry.models import Initiative
 from innomon.survey.models import Response, Wave
+from innomon.survey.panel import panel_firms
 
 
 def response_counts(wave: Wave) -> dict[str, int]:
@@ -53,17 +54,12 @@ def strata_counts(wave: Wave, dim: str) -> list[tuple[str, int, int]]:
 
 
 def panel_overlap(wave: Wave) -> list[tuple[Wave, int]]:
-    """For every earlier wave of the region: firms with complete responses in both."""
-    out = []
-    for other in Wave.objects.filter(region=wave.region, year__lt=wave.year).order_by("-year"):
-        both = Response.objects.filter(
-            wave=wave,
-            status=Response.Status.COMPLETE,
-            firm__responses__wave=other,
-            firm__responses__status=Response.Status.COMPLETE,
-        ).count()
-        out.append((other, both))
-    return out
+    """For every earlier wave of the region, latest first: the size of the panel of the two
+    waves (``innomon.survey.panel.panel_firms``: complete SME responses in both)."""
+    return [
+        (other, len(panel_firms(wave, other)))
+        for other in Wave.objects.filter(region=wave.region, year__lt=wave.year).order_by("-year")
+    ]
 
 
 def initiative_counts(wave: Wave) -> dict[tuple[str, str], int]:

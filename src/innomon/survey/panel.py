@@ -39,17 +39,27 @@ class Overlap:
         return self.both / self.responded if self.responded else None
 
 
+def respondents(wave: Wave) -> set[str]:
+    """The KvK numbers of the firms with a complete SME response in ``wave`` — the responses a
+    build analyses (large firms are invited, then excluded)."""
+    return set(
+        Response.objects.filter(wave=wave, status=Response.Status.COMPLETE)
+        .exclude(firm__size_class="large")
+        .values_list("firm__kvk", flat=True)
+    )
+
+
+def panel_firms(wave: Wave, other: Wave) -> set[str]:
+    """The panel of two waves — the one definition the report's table and sentence, the build's
+    trends and ``innomon panel`` share: the firms (matched by KvK number) with a complete SME
+    response in both."""
+    return respondents(wave) & respondents(other)
+
+
 def panel_overlap(region: Region) -> list[Overlap]:
-    """For every pair of waves: how many firms completed both (matched by KvK number)."""
+    """For every pair of waves: how many firms completed both (``panel_firms``)."""
     waves = list(Wave.objects.filter(region=region).order_by("year"))
-    firms = {
-        w.year: set(
-            Response.objects.filter(wave=w, status=Response.Status.COMPLETE).values_list(
-                "firm__kvk", flat=True
-            )
-        )
-        for w in waves
-    }
+    firms = {w.year: respondents(w) for w in waves}
     out = []
     for a in waves:
         for b in waves:
@@ -67,11 +77,13 @@ def panel_overlap(region: Region) -> list[Overlap]:
 
 
 def firm_histories(region: Region) -> dict[int, int]:
-    """How many firms completed 1, 2, 3 … waves."""
+    """How many firms completed 1, 2, 3 … waves (complete SME responses, as ``respondents``)."""
     counts: dict[str, int] = {}
-    for kvk in Response.objects.filter(
-        wave__region=region, status=Response.Status.COMPLETE
-    ).values_list("firm__kvk", flat=True):
+    for kvk in (
+        Response.objects.filter(wave__region=region, status=Response.Status.COMPLETE)
+        .exclude(firm__size_class="large")
+        .values_list("firm__kvk", flat=True)
+    ):
         counts[kvk] = counts.get(kvk, 0) + 1
     histogram: dict[int, int] = {}
     for n in counts.values():

@@ -101,7 +101,17 @@ PERCENT_MESSAGE = (
     "Vul een percentage tussen 0 en 100 in.",
     "Enter a percentage between 0 and 100.",
 )
-COUNT_MESSAGE = ("Vul een aantal van 0 of meer in.", "Enter a number of 0 or more.")
+# Plausible bounds of the numeric questions, so that no accepted answer is absurd (400 nines as
+# the number of employees) or breaks the analysis. Large firms (250 or more) are invited and
+# then excluded, so the head count goes well beyond the SME limit.
+MAX_PERSONS = 100_000
+COUNT = f". >= 0 and . <= {MAX_PERSONS}"
+COUNT_MESSAGE = (
+    "Vul een aantal tussen 0 en 100.000 in.",
+    "Enter a number between 0 and 100,000.",
+)
+# the finance gap, in thousands of euros: at most € 1 billion
+MAX_AMOUNT = 1_000_000
 NONE_ALONE = "not(selected(., '0') and count-selected(.) > 1)"
 YES_IF_PRODUCT = "${product_innovation} = 1"
 YES_IF_INVESTING = "${innovation_investment} = 1"
@@ -159,7 +169,7 @@ def survey() -> list[Row]:
                         "Number of persons, including owners who work in the firm.",
                     ),
                     required=True,
-                    constraint=". >= 0",
+                    constraint=COUNT,
                     message=COUNT_MESSAGE,
                 ),
                 Row(
@@ -357,7 +367,7 @@ def survey() -> list[Row]:
                         f"Hoeveel mensen werkten in {REFERENCE_YEAR} (ook deels) aan innovatie?",
                         f"How many people worked (also partly) on innovation in {REFERENCE_YEAR}?",
                     ),
-                    constraint=". >= 0",
+                    constraint=COUNT,
                     message=COUNT_MESSAGE,
                 ),
             ],
@@ -539,8 +549,11 @@ def survey() -> list[Row]:
                         "How much additional finance did your firm need (in thousands of euros)?",
                     ),
                     relevant="${theme19_finance_gap} = 1",
-                    constraint=". > 0",
-                    message=("Vul een bedrag groter dan 0 in.", "Enter an amount above 0."),
+                    constraint=f". > 0 and . <= {MAX_AMOUNT}",
+                    message=(
+                        "Vul een bedrag groter dan 0 en hoogstens 1.000.000 (duizend euro) in.",
+                        "Enter an amount above 0 and at most 1,000,000 (thousand euros).",
+                    ),
                 ),
                 Row(
                     "select_multiple technology",
