@@ -7,7 +7,7 @@ import json
 import re
 import sqlite3
 
-from tests.questionnaire.helpers import ANSWERS_2019, STORED_2019
+from tests.questionnaire.helpers import ANSWERS_2019, STORED_2019, typed_in
 
 
 def stored(db, kvk: str) -> tuple[str, dict] | None:
@@ -108,7 +108,7 @@ def test_complete_in_english(server, context):
     page.get_by_role("link", name="Start the questionnaire").click()
     assert page.locator("h1").inner_text() == "Your firm"
     assert page.get_by_label("In which year was your firm founded?").is_visible()
-    complete(page, ANSWERS_2019, "Next")
+    complete(page, typed_in(ANSWERS_2019, "en"), "Next")
     assert "Check your answers" in page.locator("h1").inner_text()
     page.get_by_role("button", name="Submit my answers").click()
     page.wait_for_url("**/done/")

@@ -16,7 +16,7 @@ ANSWERS_2019 = {
     "product_new_to_market": "1",
     "turnover_new_market_pct": "20",
     "turnover_new_firm_pct": "30,5",
-    "turnover_unchanged_pct": "49.5",
+    "turnover_unchanged_pct": "49,5",
     "innovation_investment": "1",
     "rd_internal": "0",
     "innovation_spend_pct": "5",
@@ -38,6 +38,17 @@ ANSWERS_2019 = {
     "theme18_goal_economic": "4",
     "theme18_competences": ["1", "2"],
 }
+
+
+def typed_in(answers: dict, lang: str) -> dict:
+    """``answers`` (typed as in Dutch: a decimal comma) as typed in ``lang``."""
+    if lang != "en":
+        return answers
+    return {
+        k: v.replace(",", ".") if isinstance(v, str) and re.fullmatch(r"\d+,\d+", v) else v
+        for k, v in answers.items()
+    }
+
 
 # The same answers as stored (typed like an import stores them).
 STORED_2019 = {
@@ -83,6 +94,8 @@ def hidden(html: str, name: str) -> str:
 def page_data(html: str, answers: dict) -> dict:
     """The POST data of the page in ``html`` with ``answers`` for its fields."""
     fields = hidden(html, "fields").split()
+    lang = re.search(r'<html lang="([a-z]+)', html)
+    answers = typed_in(answers, lang.group(1) if lang else "nl")
     data = {
         "revision": hidden(html, "revision"),
         "fields": " ".join(fields),

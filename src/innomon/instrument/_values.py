@@ -18,6 +18,7 @@ import math
 import numbers
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -346,3 +347,89 @@ def column_vec(answers: np.ndarray) -> Vec:
         values = arr.astype(float)
         return Vec(STR, text=_objects(string_values(values.tolist()), n), num=values)
     return Vec(STR, text=_objects(string_values(arr.tolist()), n))
+
+
+# ------------------------------------------------------------- numbers as people type them
+
+
+@dataclass(frozen=True)
+class Ambiguous:
+    """A typed number with one separator that the convention cannot place: ``1.5`` in Dutch
+    (a dot only groups thousands: one and a half or fifteen?), ``1,5`` in English. ``decimal``
+    and ``whole`` are the two ways to type what may be meant (``1,5`` and ``15``)."""
+
+    text: str
+    decimal: str
+    whole: str
+
+
+_SPACES = str.maketrans("", "", " \u00a0\u202f")
+
+
+def _number_patterns(decimal: str, group: str) -> tuple[re.Pattern, re.Pattern]:
+    d, g = re.escape(decimal), re.escape(group)
+    number = re.compile(
+        rf"([+-]?)(?:([0-9]{{1,3}}(?:{g}[0-9]{{3}})+|[0-9]+)(?:{d}([0-9]*))?|{d}([0-9]+))"
+    )
+    one_group = re.compile(rf"([+-]?)([0-9]*){g}([0-9]+)")
+    return number, one_group
+
+
+_CONVENTIONS = {True: _number_patterns(",", "."), False: _number_patterns(".", ",")}
+
+
+def read_number(text: str, decimal_comma: bool) -> int | float | Ambiguous | None:
+    """A number as a person types it, in one convention: with ``decimal_comma`` (Dutch) a comma
+    is the decimal separator and a dot separates groups of exactly three digits (``1.500``,
+    ``12.500.000``, ``1.500,25``); otherwise (English) the reverse (``1,500``, ``1,500.25``).
+
+    An int when there are no decimals, else a float; ``Ambiguous`` for a single group separator
+    that is not followed by exactly three digits (``1.5``, ``1.50`` in Dutch); None when it is
+    no (finite) number. Spaces between the digits are ignored.
+    """
+    number, one_group = _CONVENTIONS[bool(decimal_comma)]
+    t = text.strip().translate(_SPACES)
+    m = number.fullmatch(t)
+    if m is None:
+        m = one_group.fullmatch(t)
+        if m is None:
+            return None
+        sign, lead, rest = m.groups()
+        decimal = "," if decimal_comma else "."
+        whole = (lead + rest).lstrip("0") or "0"
+        return Ambiguous(text.strip(), f"{sign}{lead or '0'}{decimal}{rest}", sign + whole)
+    sign, whole, fraction, only_fraction = m.groups()
+    sign = "-" if sign == "-" else ""
+    digits = (whole or "0").replace("." if decimal_comma else ",", "")
+    fraction = only_fraction if only_fraction is not None else fraction
+    try:
+        if not fraction:
+            return int(sign + digits)
+        x = float(f"{sign}{digits}.{fraction}")
+    except ValueError:  # more digits than Python converts
+        return None
+    return x if math.isfinite(x) else None
+
+
+def finite_float(x: float) -> float | None:
+    """``x`` as a float, None when it has none (an int of more than 308 digits)."""
+    try:
+        return float(x)
+    except OverflowError:
+        return None
+
+
+def write_number(x: float, decimal_comma: bool) -> str:
+    """A number as ``read_number`` reads it back in the same convention: the decimal separator
+    of the language, and thousands grouped from five digits on (``12.500``, ``1500``, ``19,5``
+    in Dutch; ``12,500``, ``19.5`` in English) — four digits stay whole, as years are written."""
+    text = str(x) if isinstance(x, numbers.Integral) else format_number(float(x))
+    if not (text.lstrip("-").replace(".", "", 1).isdigit()):
+        return text  # NaN, Infinity
+    sign = "-" if text.startswith("-") else ""
+    whole, _, fraction = text.lstrip("-").partition(".")
+    decimal, group = (",", ".") if decimal_comma else (".", ",")
+    if len(whole) >= 5:
+        head = len(whole) % 3 or 3
+        whole = group.join([whole[:head]] + [whole[i : i + 3] for i in range(head, len(whole), 3)])
+    return sign + whole + (decimal + fraction if fraction else "")

@@ -1,8 +1,26 @@
+import json
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
 
-from .models import ImportBatch, Participation, QuarantinedRow, Response, Wave
-from .responses import FIELDS, Policy, record_problems, store_responses
+from innomon.instrument import validate
+from innomon.instrument.validate import show
+
+from .models import ImportBatch, Participation, QuarantinedRow, Response, ResponseEdit, Wave
+from .responses import (
+    FIELDS,
+    WRITTEN,
+    Policy,
+    record_problems,
+    registry_instrument,
+    store_responses,
+)
 
 BACK_OFFICE = "back office"
 
@@ -22,7 +40,10 @@ class WaveAdmin(admin.ModelAdmin):
 
 
 class ResponseForm(forms.ModelForm):
-    """The team's form: the service's own checks, shown beside the fields."""
+    """The team's form: the service's own checks, shown beside the fields; answers that are
+    new or changed (or a changed status) go through the questionnaire's validation — the
+    wave's questionnaire, the same rules as the import and the web questionnaire — and each
+    problem is an error naming the question."""
 
     class Meta:
         model = Response
@@ -34,7 +55,55 @@ class ResponseForm(forms.ModelForm):
         for name, message in record_problems(record):
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
+        if "answers" not in self.errors and "status" not in self.errors:
+            for message in self._answer_problems(data):
+                self.add_error("answers" if "answers" in self.fields else None, message)
         return data
+
+    def _answer_problems(self, data: dict) -> list[str]:
+        answers = data.get("answers")
+        wave = data.get("wave") or (self.instance.wave if self.instance.wave_id else None)
+        edited = self.instance.pk is None or {"answers", "status"} & set(self.changed_data)
+        if not isinstance(answers, Mapping) or wave is None or not edited:
+            return []
+        status = data.get("status") or self.instance.status
+        instrument = registry_instrument().as_of(wave.year)
+        found = validate(instrument, answers, complete=status == Response.Status.COMPLETE)
+        dutch = (translation.get_language() or "nl").startswith("nl")
+        return [
+            f"{p.variable}{'' if p.value is None else ' = ' + show(p.value)}: "
+            f"{p.message_nl if dutch else p.message_en}"
+            for p in found
+        ]
+
+
+def _edits(before: Response | None, after: Response, user: Any) -> list[ResponseEdit]:
+    """One log row per field (and per answer) that differs between ``before`` and ``after``."""
+    out = []
+
+    def edit(name: str, old: Any, new: Any) -> None:
+        out.append(
+            ResponseEdit(
+                response=after,
+                user=user if getattr(user, "pk", None) else None,
+                username=getattr(user, "get_username", lambda: "")(),
+                field=name,
+                old=old,
+                new=new,
+            )
+        )
+
+    for name in FIELDS:
+        old = None if before is None else getattr(before, name)
+        new = getattr(after, name)
+        if name == "answers":
+            old = old or {}
+            for key in sorted(set(old) | set(new or {})):
+                if old.get(key) != (new or {}).get(key):
+                    edit(f"answers.{key}", old.get(key), (new or {}).get(key))
+        elif old != new:
+            edit(name, old, new)
+    return out
 
 
 @admin.register(Response)
@@ -52,12 +121,43 @@ class ResponseAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None) -> tuple[str, ...]:
         # a response belongs to its firm and wave; another firm or wave is another response
-        return ("wave", "firm") if obj is not None else ()
+        return ("wave", "firm", "change_log") if obj is not None else ()
+
+    @admin.display(description=_("changes in the back office"))
+    def change_log(self, obj: Response) -> str:
+        """Who changed what, when: the response's edit log (read-only)."""
+        edits = list(obj.edits.all()[:200])
+        if not edits:
+            return "—"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    localtime(e.changed_at).strftime("%Y-%m-%d %H:%M:%S"),
+                    e.username,
+                    e.field,
+                    json.dumps(e.old, ensure_ascii=False, default=str),
+                    json.dumps(e.new, ensure_ascii=False, default=str),
+                )
+                for e in edits
+            ),
+        )
+        return format_html(
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            _("at"),
+            _("by"),
+            _("field"),
+            _("old value"),
+            _("new value"),
+            rows,
+        )
 
     def save_model(self, request, obj: Response, form, change: bool) -> None:
         names = [n for n in FIELDS if n in form.changed_data] if change else list(FIELDS)
         record = {name: getattr(obj, name) for name in names}
         record.update(firm_id=obj.firm_id, status=obj.status)
+        before = Response.objects.get(pk=obj.pk) if change else None
         result = store_responses(
             obj.wave,
             [record],
@@ -68,6 +168,8 @@ class ResponseAdmin(admin.ModelAdmin):
         obj.pk = result.outcomes[0].response_id
         obj._state.adding = False
         obj.refresh_from_db()
+        if result.outcomes[0].outcome in WRITTEN:  # who changed what, in the same transaction
+            ResponseEdit.objects.bulk_create(_edits(before, obj, request.user))
 
 
 @admin.register(Participation)
@@ -78,8 +180,29 @@ class ParticipationAdmin(admin.ModelAdmin):
     list_select_related = ["firm", "initiative", "wave", "wave__region"]
 
 
+@admin.register(ResponseEdit)
+class ResponseEditAdmin(admin.ModelAdmin):
+    """The back office's change log of responses: read-only."""
+
+    list_display = ["changed_at", "username", "response", "field", "old", "new"]
+    list_filter = ["response__wave"]
+    search_fields = ["response__firm__kvk", "username", "field"]
+    list_select_related = ["response__firm", "response__wave__region"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
+    """Made by ``innomon import`` only: never by hand."""
+
     list_display = [
         "file_name",
         "wave",
@@ -93,10 +216,18 @@ class ImportBatchAdmin(admin.ModelAdmin):
     ]
     list_filter = ["wave", "source"]
 
+    def has_add_permission(self, request) -> bool:
+        return False
+
 
 @admin.register(QuarantinedRow)
 class QuarantinedRowAdmin(admin.ModelAdmin):
+    """Made by ``innomon import`` only (a row that did not pass): never by hand."""
+
     list_display = ["file_name", "row_number", "kvk", "wave", "created_at", "resolved_at"]
     list_filter = ["wave", "resolved_at"]
     search_fields = ["kvk", "file_name"]
     readonly_fields = ["raw", "problems", "digest"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
