@@ -343,7 +343,7 @@ def test_quarantine_exit_code_and_report_from_the_command_line(tmp_path):
     assert "import-report.html" in result.stderr
     exported = cli("export", "2019", "--format", "sav")
     assert exported.returncode == 0, exported.stderr
-    assert (tmp_path / "home" / "out" / "noord-nederland" / "2019" / "wave-2019.sav").is_file()
+    assert (tmp_path / "home" / "private" / "noord-nederland" / "2019" / "wave-2019.sav").is_file()
     missing = cli("import", "2020", str(path))
     assert missing.returncode == 1
     assert "there is no wave 2020" in missing.stderr

@@ -41,3 +41,11 @@ class InputError(InnomonError):
         first = str(problems[0])
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
         super().__init__(f"{first}{more}; nothing was written — correct the input and run again")
+
+
+def name_the_file(exc: BaseException, path: object) -> None:
+    """Let an ``OSError`` that names no file (a failed ``write`` or ``flush`` — a full disk —
+    names none) name ``path``, the file being written, so that the one-line error can say which
+    output could not be written."""
+    if isinstance(exc, OSError) and exc.filename is None:
+        exc.filename = str(path)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from innomon.analyst.readers import Table, fail
+from innomon.errors import name_the_file
 from innomon.stats import Estimate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,6 +80,9 @@ def atomic(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
         os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
         done = True
+    except OSError as exc:  # a full disk: the message names the output, not the temporary file
+        name_the_file(exc, path)
+        raise
     finally:
         if not done:
             with suppress(OSError):

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import errno
 import functools
 import os
 from collections.abc import Callable
@@ -44,8 +46,16 @@ def friendly(exc: BaseException) -> str | None:
             f"the database is not reachable ({first}); check DATABASE_URL "
             "or unset it to use the SQLite file in INNOMON_HOME"
         )
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        where = f"the device holding {exc.filename}" if exc.filename else "the output device"
+        return f"no space left on {where}; free space or choose another output"
     if isinstance(exc, OSError) and exc.filename:
         return f"{exc.filename}: {exc.strerror}; check the path and its permissions"
+    if isinstance(exc, csv.Error) and "field limit" in str(exc):
+        return (
+            f"a field of the CSV file is larger than {csv.field_size_limit() // 1024} KiB; "
+            "check that the file is the CSV file the command reads"
+        )
     return None
 
 

@@ -4,6 +4,7 @@ database)."""
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -253,7 +254,7 @@ def estimate(
         calibrate=calibrate,
         output=output,
     )
-    run_estimate(request, click.get_text_stream("stdout"))
+    run_estimate(request, sys.stdout)
 
 
 @click.command()

@@ -66,6 +66,11 @@ def invite(year: int, path: Path, open_link: bool) -> None:
 
     wave = find_wave(year, "there is no wave {year}; create it first with `innomon wave add`")
     rows = read_csv(path, ("kvk", "email"), ("name", "language"))
+    if not rows:
+        from innomon.errors import InputError, Problem
+        from innomon.registry.services import NO_ROWS
+
+        raise InputError([Problem(path.name, None, None, NO_ROWS)])
     result = services.invite(wave, rows, path.name)
     click.echo(
         f"innomon: {result.created} invitations created, {result.sent} e-mails sent "

@@ -29,22 +29,29 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, override
 
 from innomon.classification import sbi_section, size_class
-from innomon.errors import InputError, Problem
+from innomon.config import open_private, private_mkdir
+from innomon.errors import InputError, Problem, name_the_file
 from innomon.instrument import Instrument
+from innomon.instrument._values import Ambiguous, finite_float, read_number
 from innomon.instrument.validate import validate_table
 from innomon.registry.models import Firm, Municipality, validate_kvk
-from innomon.survey.models import ImportBatch, QuarantinedRow, Wave
+from innomon.survey.models import ImportBatch, QuarantinedRow, Response, Wave
 from innomon.survey.panel import normalise_name
 from innomon.survey.responses import WRITTEN, Outcome, store_responses
 from innomon.survey.responses import registry_instrument as registry_instrument  # re-exported
 
+from .cells import formula_safe
 from .mapping import FIRM_FIELDS, META, Mapping, load_mapping
 from .sources import SourceTable, read_source
 
 QUARANTINED_EXIT = 3
 MATCHED_BY_NAME = "matched by firm name and municipality: the file has no KvK number; check it"
+# the review note of a response whose firm an import registered: its KvK number was not in the
+# register, so it may be a mistyped number of a registered firm (the team clears the note)
+NEW_FIRM = "a new firm, registered by an import: its KvK number was not in the register; check it"
+NAME_MATCH = 0.9  # difflib ratio of two normalised names from which they are one firm's name
+_DIGITS = re.compile(r"\d+")
 _INT = re.compile(r"[+-]?\d+")
-_NUMBER = re.compile(r"[+-]?(\d+([.,]\d+)?|[.,]\d+)")
 
 
 @dataclass
@@ -84,6 +91,7 @@ class ImportResult:
     report_html: Path
     report_csv: Path
     problems: list[dict[str, Any]] = field(default_factory=list)
+    new_firms: list[str] = field(default_factory=list)  # KvK numbers registered (to review)
 
 
 def _in_both(message, params: dict[str, Any]) -> tuple[str, str]:
@@ -195,15 +203,19 @@ class _Bad:
         return cls(*_in_both(message, params))
 
 
-def _number(text: str, decimal_comma: bool) -> float | None:
-    t = text.strip()
-    if not _NUMBER.fullmatch(t):
-        return None
-    if "," in t:
-        if not decimal_comma:
-            return None
-        t = t.replace(",", ".")
-    return float(t)
+def _number(text: str, decimal_comma: bool) -> int | float | _Bad | None:
+    """A cell as a number by the questionnaire's rule (``read_number``): in a ``;``-separated
+    file (Dutch Excel) ``1.500`` is 1500 and ``1,5`` is 1.5; in other files the reverse; a
+    separator that can be read two ways (``1.5`` in a ``;`` file) is a problem naming both."""
+    x = read_number(text, decimal_comma)
+    if isinstance(x, Ambiguous):
+        return _Bad.of(
+            _("'%(text)s' can be read in two ways: write %(decimal)s or %(whole)s"),
+            text=x.text,
+            decimal=x.decimal,
+            whole=x.whole,
+        )
+    return x
 
 
 def _typed(q, instrument: Instrument, mapping: Mapping, text: str, decimal_comma: bool) -> Any:
@@ -211,14 +223,18 @@ def _typed(q, instrument: Instrument, mapping: Mapping, text: str, decimal_comma
     text = mapping.code(q.name, text)
     if q.type == "integer":
         x = _number(text, decimal_comma)
+        if isinstance(x, _Bad):
+            return x
         if x is None or not float(x).is_integer():
             return _Bad.of(_("'%(text)s' is not a whole number"), text=text)
         return int(x)
     if q.type == "decimal":
         x = _number(text, decimal_comma)
-        if x is None:
+        if isinstance(x, _Bad):
+            return x
+        if x is None or finite_float(x) is None:
             return _Bad.of(_("'%(text)s' is not a number"), text=text)
-        return x
+        return float(x)
     if q.type == "text":
         return text
     codes = [c.name for c in instrument.choices(q)]
@@ -261,12 +277,41 @@ def _status(table: SourceTable, mapping: Mapping, row: dict, cols: dict) -> str:
     return "complete"
 
 
+class _RegisteredNames:
+    """The register's firms by normalised name (read once, when a new firm needs it): a new
+    firm named like a registered one — equal, or nearly (``NAME_MATCH``) — is most likely that
+    firm with a mistyped KvK number."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, tuple[str, str]] | None = None
+
+    def match(self, name: str) -> tuple[str, str] | None:
+        """(name, KvK number) of the registered firm ``name`` matches, or None."""
+        if self._by_name is None:
+            self._by_name = {}
+            for kvk, registered in Firm.objects.order_by("kvk").values_list("kvk", "name"):
+                self._by_name.setdefault(normalise_name(registered), (registered, kvk))
+            self._by_name.pop("", None)
+        key = normalise_name(name)
+        if not key:
+            return None
+        if key in self._by_name:
+            return self._by_name[key]
+        # nearly equal, with the same numbers: "Bouw 1" and "Bouw 2" are two firms
+        digits = _DIGITS.findall(key)
+        close = difflib.get_close_matches(key, self._by_name, n=5, cutoff=NAME_MATCH)
+        same = [c for c in close if _DIGITS.findall(c) == digits]
+        return self._by_name[same[0]] if same else None
+
+
 def _firm_checks(
     table: SourceTable, mapping: Mapping, columns: dict[str, np.ndarray]
 ) -> tuple[list[str], list[RowProblem], dict[int, dict[str, Any]], set[int]]:
     """Each row's KvK number, the register problems, the firms to register (new ones), and the
     rows without a KvK number matched to a registered firm by name and municipality (to be
-    reviewed)."""
+    reviewed). A new firm whose name equals or nearly equals a registered firm's is not
+    registered: its row is quarantined (most likely a mistyped KvK number)."""
+    registered = _RegisteredNames()
     cols = {mapping.target(c): c for c in table.header}
     existing = set(Firm.objects.values_list("kvk", flat=True))
     munis = set(Municipality.objects.values_list("code", flat=True))
@@ -349,6 +394,29 @@ def _firm_checks(
                     None,
                     _("the number of employees is missing (a new firm)"),
                     {},
+                )
+            )
+        if len(name) > Firm._meta.get_field("name").max_length:
+            bad.append(
+                (
+                    "firm_name",
+                    name[:40] + "…",
+                    _("the firm's name is longer than %(n)s characters"),
+                    {"n": Firm._meta.get_field("name").max_length},
+                )
+            )
+        match = registered.match(name) if not bad else None
+        if match is not None:
+            bad.append(
+                (
+                    "kvk",
+                    kvk,
+                    _(
+                        "KvK number %(kvk)s is not registered, but the name matches registered "
+                        "firm %(name)s (KvK %(registered)s); correct the KvK number, or register "
+                        "the new firm first with `innomon import-firms`"
+                    ),
+                    {"kvk": kvk, "name": match[0], "registered": match[1]},
                 )
             )
         for field_name, value, message, params in bad:
@@ -524,7 +592,9 @@ def _store(
                     "answers": all_answers[i],
                     "started_at": now,
                     "submitted_at": now if statuses[i] == "complete" else None,
-                    "review_note": MATCHED_BY_NAME if i in by_name else "",
+                    "review_note": (
+                        MATCHED_BY_NAME if i in by_name else NEW_FIRM if i in new_firms else ""
+                    ),
                 }
                 for i in good
             ],
@@ -604,17 +674,63 @@ def _store(
         html,
         csv_path,
         [d for i in sorted(by_row) for d in by_row[i]],
+        [f.kvk for f in firms_new],
     )
 
 
 REPORT_COLUMNS = ("file", "row", "kvk", "column", "value", "rule", "message_nl", "message_en")
 
 
+def _new_firm_lines(wave: Wave) -> list[dict[str, Any]]:
+    """The firms imports registered in ``wave`` whose responses still await review (their
+    ``NEW_FIRM`` note), as report lines."""
+    responses = (
+        Response.objects.filter(wave=wave, review_note=NEW_FIRM)
+        .select_related("firm__municipality")
+        .order_by("firm__kvk")
+    )
+    message = _(
+        "new firm %(name)s registered by the import: check its KvK number; if it is right, "
+        "clear the response's note in the back office"
+    )
+    lines = []
+    for r in responses:
+        nl, en = _in_both(message, {"name": r.firm.name})
+        lines.append(
+            {
+                "file": "",
+                "row": "",
+                "kvk": r.firm.kvk,
+                "column": "kvk",
+                "value": r.firm.name,
+                "rule": "new_firm",
+                "message_nl": nl,
+                "message_en": en,
+                "firm": r.firm,
+            }
+        )
+    return lines
+
+
+def _write_atomically(path: Path, write: Any) -> None:
+    """``write(fh)`` into a private temporary file beside ``path``, renamed over it: a failure
+    (a full disk) leaves the previous file and no temporary one."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open_private(tmp, "w", newline="", encoding="utf-8") as fh:
+            write(fh)
+        tmp.replace(path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        name_the_file(exc, path)
+        raise
+
+
 def write_report(wave: Wave, batch: ImportBatch, out_dir: Path) -> tuple[Path, Path]:
     """``import-report.html`` and ``.csv``: every open quarantined row of the wave with its
-    problems, and this import's summary. Written atomically."""
-    folder = out_dir / wave.region.code / str(wave.year)
-    folder.mkdir(parents=True, exist_ok=True)
+    problems, the new firms imports registered that await review, and this import's summary.
+    Written atomically; the CSV's cells are formula-safe (``formula_safe``, as the exports)."""
+    folder = private_mkdir(out_dir / wave.region.code / str(wave.year))  # firm data: private
     rows = list(
         QuarantinedRow.objects.filter(wave=wave, resolved_at__isnull=True).order_by(
             "file_name", "row_number"
@@ -634,19 +750,27 @@ def write_report(wave: Wave, batch: ImportBatch, out_dir: Path) -> tuple[Path, P
         for r in rows
         for p in r.problems
     ]
+    new_firms = _new_firm_lines(wave)
     csv_path = folder / "import-report.csv"
-    tmp = csv_path.with_suffix(".csv.tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=REPORT_COLUMNS)
+
+    def write_csv(fh: Any) -> None:
+        writer = csv.DictWriter(fh, fieldnames=REPORT_COLUMNS, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(lines)
-    tmp.replace(csv_path)
+        writer.writerows(
+            {k: formula_safe(v) for k, v in line.items()} for line in [*lines, *new_firms]
+        )
+
+    _write_atomically(csv_path, write_csv)
     html_path = folder / "import-report.html"
     text = render_to_string(
         "intake/import_report.html",
-        {"wave": wave, "batch": batch, "lines": lines, "open_rows": len(rows)},
+        {
+            "wave": wave,
+            "batch": batch,
+            "lines": lines,
+            "open_rows": len(rows),
+            "new_firms": new_firms,
+        },
     )
-    tmp = html_path.with_suffix(".html.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(html_path)
+    _write_atomically(html_path, lambda fh: fh.write(text))
     return html_path, csv_path

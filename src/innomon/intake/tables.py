@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from innomon.errors import InputError, Problem
@@ -37,6 +37,29 @@ def read_csv(path: Path, required: Sequence[str], optional: Sequence[str] = ()) 
         raise InputError([Problem(name, 1, None, "has no header line")])
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        return _records(name, reader, required, optional)
+    except csv.Error as exc:  # e.g. a field beyond csv's limit (128 KiB): not such a table
+        what = (
+            f"a field is larger than {csv.field_size_limit() // 1024} KiB"
+            if "field limit" in str(exc)
+            else f"cannot be read as CSV ({exc})"
+        )
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    reader.line_num or 1,
+                    None,
+                    f"{what}; check that it is a CSV file of {', '.join(required)}",
+                )
+            ]
+        ) from exc
+
+
+def _records(
+    name: str, reader: Iterator[list[str]], required: Sequence[str], optional: Sequence[str]
+) -> list[dict]:
     header = [h.strip().lower() for h in next(reader)]
     problems = [
         Problem(name, 1, col, f"required column '{col}' is missing")

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import translation
 
 from innomon.builds.services import latest_build
+from innomon.errors import name_the_file
 from innomon.region import load_region
 from innomon.registry.models import Region
 from innomon.survey.models import Wave
@@ -40,9 +41,16 @@ def language_names() -> list[tuple[str, str]]:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
+    """``data`` into a temporary file beside ``path``, renamed over it: a failure (a full
+    disk) leaves the previous file and no temporary one."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        name_the_file(exc, path)
+        raise
 
 
 def write_report(

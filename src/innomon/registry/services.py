@@ -16,7 +16,17 @@ from innomon.classification import SME_SIZE_CLASSES, sbi_section, sbi_sections, 
 from innomon.errors import InputError, Problem
 from innomon.region import Region as RegionData
 
-from .models import Corop, Firm, FrameCell, Initiative, Municipality, Province, Region, validate_kvk
+from .models import (
+    Corop,
+    Firm,
+    FrameCell,
+    Initiative,
+    Municipality,
+    Province,
+    Region,
+    validate_kvk,
+    validate_website,
+)
 
 
 @transaction.atomic
@@ -70,6 +80,22 @@ def _int(value: Any) -> int:
 
 
 FIRM_FIELDS = ("kvk", "name", "sbi_code", "employees", "municipality", "founding_year")
+NO_ROWS = "has no data rows (only a header, or nothing)"
+
+
+def _rows(records: Iterable[Mapping[str, Any]], source: str) -> list[Mapping[str, Any]]:
+    """The records as a list; none at all is an ``InputError``: a file with a header only is a
+    wrong file (an empty export), never a batch to add — or a frame to replace — with nothing."""
+    rows = list(records)
+    if not rows:
+        raise InputError([Problem(source, None, None, NO_ROWS)])
+    return rows
+
+
+def _too_long(model: type, field: str, value: str) -> str | None:
+    """A message when ``value`` is longer than the model field holds, else None."""
+    limit = model._meta.get_field(field).max_length
+    return f"is longer than {limit} characters" if len(value) > limit else None
 
 
 def register_firms(
@@ -81,7 +107,8 @@ def register_firms(
 ) -> int:
     """Add firms. Each record has ``kvk, name, sbi_code, employees, municipality`` and optionally
     ``founding_year``. Messages number the records from ``first_row`` (2 for a CSV file with a
-    header line). Returns the number of firms added."""
+    header line). Returns the number of firms added; no records at all is an ``InputError``."""
+    records = _rows(records, source)
     munis = _municipalities()
     existing = set(Firm.objects.values_list("kvk", flat=True))
     problems: list[Problem] = []
@@ -107,6 +134,8 @@ def register_firms(
         name = str(rec.get("name", "")).strip()
         if not name:
             bad("name", "the firm's name is empty")
+        elif too_long := _too_long(Firm, "name", name):
+            bad("name", f"the firm's name {too_long}")
         sbi = str(rec.get("sbi_code", "")).strip()
         try:
             sbi_section(sbi)
@@ -163,6 +192,7 @@ def register_initiatives(
 ) -> int:
     """Add collaboration initiatives (``name, type, theme, municipality, partners, website,
     real, source``); same all-or-nothing rule as ``register_firms``."""
+    records = _rows(records, source)
     munis = _municipalities()
     existing = set(Initiative.objects.values_list("name", flat=True))
     valid_types = set(Initiative.Type.values)
@@ -174,6 +204,10 @@ def register_initiatives(
         if not name or name in existing:
             problems.append(Problem(source, row, "name", f"name '{name}' is empty or already used"))
         existing.add(name)
+        for field_name in ("name", "theme", "source"):
+            too_long = _too_long(Initiative, field_name, str(rec.get(field_name) or "").strip())
+            if too_long:
+                problems.append(Problem(source, row, field_name, f"the {field_name} {too_long}"))
         if rec.get("type") not in valid_types:
             problems.append(
                 Problem(
@@ -189,6 +223,19 @@ def register_initiatives(
                     f"municipality '{rec.get('municipality')}' is not in the region",
                 )
             )
+        website = str(rec.get("website") or "").strip()
+        if website:
+            try:
+                validate_website(website)
+            except ValidationError:
+                problems.append(
+                    Problem(
+                        source,
+                        row,
+                        "website",
+                        f"'{website}' is not a website address: only http:// or https://",
+                    )
+                )
         if len(problems) == before:
             items.append(
                 Initiative(
@@ -197,7 +244,7 @@ def register_initiatives(
                     theme=str(rec.get("theme", "")),
                     municipality=munis[rec["municipality"]],
                     partners=rec.get("partners"),
-                    website=rec.get("website") or "",
+                    website=website,
                     is_real=bool(rec.get("real", False)),
                     source=str(rec.get("source", "")),
                 )
@@ -213,7 +260,9 @@ def load_frame(
     region: Region, year: int, cells: Iterable[Mapping[str, Any]], source: str, *, origin: str = ""
 ) -> int:
     """Replace the population frame of ``region`` for ``year`` with ``cells``
-    (``unit_level, unit_code, sbi_section, size_class, count``). All or nothing."""
+    (``unit_level, unit_code, sbi_section, size_class, count``). All or nothing: no cells at
+    all is an ``InputError`` and the year's frame stays as it was."""
+    cells = _rows(cells, source)
     codes = {
         "province": set(Province.objects.filter(region=region).values_list("code", flat=True)),
         "corop": set(Corop.objects.filter(province__region=region).values_list("code", flat=True)),
