@@ -28,6 +28,22 @@ def _check_port(host: str, port: int) -> None:
             ) from exc
 
 
+def proxy_options() -> dict[str, object]:
+    """waitress's options for the reverse proxy: with ``INNOMON_BEHIND_PROXY=1`` it trusts
+    X-Forwarded-For, -Proto, -Host and -Port from ``INNOMON_TRUSTED_PROXY`` (default 127.0.0.1;
+    ``*`` for any) only, so the app sees the client's address and scheme; otherwise none (waitress
+    then drops those headers)."""
+    if os.environ.get("INNOMON_BEHIND_PROXY") != "1":
+        return {}
+    return {
+        "trusted_proxy": (os.environ.get("INNOMON_TRUSTED_PROXY") or "127.0.0.1").strip(),
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto x-forwarded-host "
+        "x-forwarded-port",
+        "clear_untrusted_proxy_headers": True,
+    }
+
+
 def _serve(host: str, port: int) -> None:
     import waitress
 
@@ -36,7 +52,9 @@ def _serve(host: str, port: int) -> None:
     _check_port(host, port)
     click.echo(f"innomon serves on http://{host}:{port}/ (Ctrl+C stops)")
     try:
-        waitress.serve(application, host=host, port=port, threads=8, ident="innomon")
+        waitress.serve(
+            application, host=host, port=port, threads=8, ident="innomon", **proxy_options()
+        )
     except KeyboardInterrupt:
         click.echo("innomon: stopped")
 
@@ -119,9 +137,14 @@ def createuser(username: str, email: str) -> None:
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
         raise Failure(f"user '{username}' already exists; choose another name")
-    password = os.environ.get("INNOMON_PASSWORD") or click.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
-    )
+    password = os.environ.get("INNOMON_PASSWORD")
+    if not password:
+        if sys.stdin is None or not sys.stdin.isatty():  # a script, a pipe, cron: nobody to ask
+            raise Failure(
+                "no terminal to ask for the password; set INNOMON_PASSWORD to the account's "
+                f"password and run `innomon createuser {username}` again"
+            )
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         validate_password(password, user_model(username=username, email=email))
     except ValidationError as exc:

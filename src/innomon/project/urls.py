@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from innomon.project.security import LimitedAdminAuthenticationForm
+
+# the back office's log-in refuses an address or account name after too many wrong passwords
+admin.site.login_form = LimitedAdminAuthenticationForm
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,4 +1,5 @@
-"""The monitor team's view of invitations and drafts; reopening a submitted response."""
+"""The monitor team's view of invitations and drafts; reopening a submitted response, and
+confirming a response given through the open link."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ class InvitationAdmin(admin.ModelAdmin):
         "completed_at",
         "opted_out_at",
     )
-    actions = ["reopen"]
+    actions = ["reopen", "confirm"]
 
     def get_readonly_fields(self, request, obj=None) -> tuple[str, ...]:
         # a new invitation (say, given by telephone) picks its wave and firm; then they stay
@@ -52,6 +53,17 @@ class InvitationAdmin(admin.ModelAdmin):
             request,
             ngettext("%(n)d questionnaire reopened.", "%(n)d questionnaires reopened.", n)
             % {"n": n},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Confirm the open-link response (checked with the firm: it is theirs)")
+    )
+    def confirm(self, request, queryset) -> None:
+        n = services.confirm(queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d response confirmed.", "%(n)d responses confirmed.", n) % {"n": n},
             messages.SUCCESS,
         )
 

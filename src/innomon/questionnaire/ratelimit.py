@@ -16,7 +16,8 @@ from django.db import connection, transaction
 
 from .models import RateCounter
 
-# Failed token look-ups per IP address, and requests per token, per window.
+# Failed token look-ups per IP address, and requests per private link (or per visitor of a
+# shared link), per window.
 WINDOW = 600
 FAILURES_PER_IP = int(os.environ.get("INNOMON_RATE_FAILURES") or 20)
 REQUESTS_PER_TOKEN = int(os.environ.get("INNOMON_RATE_TOKEN") or 600)
@@ -49,12 +50,9 @@ def count(key: str) -> int:
 
 
 def client_ip(request) -> str:
-    """The client's address: REMOTE_ADDR, or — behind a reverse proxy that sets it, with
-    ``INNOMON_BEHIND_PROXY=1`` — the last address of X-Forwarded-For."""
-    if os.environ.get("INNOMON_BEHIND_PROXY") == "1":
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
+    """The client's address: REMOTE_ADDR. Behind a reverse proxy (``INNOMON_BEHIND_PROXY=1``)
+    ``innomon serve`` sets it from X-Forwarded-For when — and only when — the request comes from
+    the trusted proxy (``INNOMON_TRUSTED_PROXY``), so a client cannot make up its address."""
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
@@ -64,6 +62,12 @@ def ip_blocked(ip: str) -> bool:
 
 def failed(ip: str) -> None:
     hit(f"fail:{ip}")
+
+
+def visitor_exceeded(ip: str, token: str) -> bool:
+    """Count a request of one visitor (IP address) for a shared link such as a wave's open link;
+    True when that visitor has made too many this window (the others are not affected)."""
+    return hit(f"visit:{ip}:{token[:16]}") > REQUESTS_PER_TOKEN
 
 
 def token_exceeded(token: str) -> bool:

@@ -8,6 +8,7 @@ tabs, a double click or a retried request neither lose nor duplicate an answer.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from innomon.errors import InputError, Problem
 from innomon.instrument import Instrument, load_instrument
 from innomon.registry.models import Firm, Initiative
 from innomon.survey.models import Response, Wave
-from innomon.survey.responses import Outcome, Policy, store_responses
+from innomon.survey.responses import Outcome, Policy, confirm_unverified, store_responses
 
 from . import form
 from .models import Draft, Invitation, OpenLink, link_days, new_token
@@ -82,7 +83,9 @@ def invite(wave: Wave, rows: Iterable[Mapping[str, str]], source: str) -> MailRe
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     new: list[Invitation] = []
+    replaceable = unconfirmed_open(wave)
     existing = set(Invitation.objects.filter(wave=wave).values_list("firm_id", flat=True))
+    existing -= set(replaceable)
     expires = timezone.now() + dt.timedelta(days=link_days())
     for line, row in enumerate(rows, start=2):
         kvk = (row.get("kvk") or "").strip()
@@ -118,6 +121,9 @@ def invite(wave: Wave, rows: Iterable[Mapping[str, str]], source: str) -> MailRe
     if problems:
         raise InputError(problems)
     with transaction.atomic():
+        # an open-link claim nobody confirmed gives way to the team's invitation (its link ends)
+        stale = [replaceable[i.firm_id] for i in new if i.firm_id in replaceable]
+        Invitation.objects.filter(pk__in=stale).delete()
         Invitation.objects.bulk_create(new, batch_size=2000)
     result = send_pending(wave)
     result.created = len(new)
@@ -200,55 +206,163 @@ def opt_out(invitation: Invitation) -> None:
     )
 
 
+def needs_verification(invitation: Invitation) -> bool:
+    """Whether what is answered through this invitation is stored unverified: an invitation
+    that someone claimed on the open link with a (public) KvK number, with no address of the
+    firm to send the private link to. The demo's sample is the team's own."""
+    return invitation.channel == Invitation.Channel.OPEN and not invitation.is_sample
+
+
+def unconfirmed_open(wave: Wave) -> dict[int, int]:
+    """firm id → invitation id of the wave's open-link invitations whose answers the team has
+    not confirmed (not submitted, stored unverified, or not stored): they block no invitation."""
+    confirmed = Draft.objects.filter(
+        invitation__wave=wave, invitation__channel=Invitation.Channel.OPEN, response__isnull=False
+    ).exclude(response__status=Response.Status.UNVERIFIED)
+    return dict(
+        Invitation.objects.filter(wave=wave, channel=Invitation.Channel.OPEN, is_sample=False)
+        .exclude(pk__in=confirmed.values("invitation_id"))
+        .values_list("firm_id", "pk")
+    )
+
+
+def confirm(invitations: Iterable[Invitation]) -> int:
+    """The monitor team confirms the unverified responses given through these invitations (it
+    checked with the firm): they become complete responses. The number confirmed."""
+    responses = Response.objects.filter(
+        web_draft__invitation__in=list(invitations), status=Response.Status.UNVERIFIED
+    ).select_related("wave")
+    return confirm_unverified(responses, source="back office")
+
+
 def open_link(wave: Wave) -> OpenLink:
     """The wave's open link (made on first use)."""
     link, _ = OpenLink.objects.get_or_create(wave=wave, defaults={"token": new_token()})
     return link
 
 
-def invite_open(link: OpenLink, kvk: str) -> Invitation | None:
-    """An invitation for a registered firm that arrives through the open link; None when the
-    firm is not registered or already has an invitation (whose link is private)."""
+class Claim(enum.Enum):
+    """What the open link does with a KvK number."""
+
+    MAILED = "mailed"  # the firm's private link was sent to the address the team holds
+    START = "start"  # a new private link for this visitor; what it answers is held unverified
+    REFUSED = "refused"  # not registered, or already invited without an address to send to
+
+
+MAILS_PER_FIRM = 3  # e-mails the open link may send one firm per rate-limit window
+
+
+def _address(firm: Firm) -> str:
+    """The firm's e-mail address the team holds: that of its newest e-mail invitation."""
+    return (
+        Invitation.objects.filter(firm=firm, channel=Invitation.Channel.MAIL)
+        .exclude(email="")
+        .order_by("-created_at", "-pk")
+        .values_list("email", flat=True)
+        .first()
+        or ""
+    )
+
+
+def claim_open(link: OpenLink, kvk: str) -> tuple[Claim, Invitation | None]:
+    """Someone on the open link says they answer for firm ``kvk`` (a public number). They must
+    prove nothing less than an invited firm: when the team holds the firm's e-mail address the
+    private link goes there (a new invitation when the firm has none in the wave) and the
+    visitor gets nothing; otherwise the visitor gets a new private link whose response is held
+    unverified until the team confirms it (``confirm``)."""
+    from . import ratelimit
+
     firm = Firm.objects.filter(kvk=kvk).first()
     if firm is None:
-        return None
+        return Claim.REFUSED, None
+    current = Invitation.objects.filter(wave=link.wave, firm=firm).select_related("wave").first()
+    address = current.email if current is not None and current.email else _address(firm)
+    lang = translation.get_language() or "nl"
+    if address:
+        if current is None:
+            try:
+                with transaction.atomic():
+                    current = Invitation.objects.create(
+                        wave=link.wave,
+                        firm=firm,
+                        email=address,
+                        channel=Invitation.Channel.MAIL,
+                        token=new_token(),
+                        language=lang if lang in LANGUAGES else "nl",
+                    )
+            except IntegrityError:  # another visitor claimed it a moment ago
+                current = Invitation.objects.get(wave=link.wave, firm=firm)
+        mailable = current.email and current.opted_out_at is None
+        if mailable and ratelimit.hit(f"mail:{firm.pk}") <= MAILS_PER_FIRM:
+            if current.expires_at < timezone.now():
+                current.expires_at = timezone.now() + dt.timedelta(days=link_days())
+                Invitation.objects.filter(pk=current.pk).update(expires_at=current.expires_at)
+            current = Invitation.objects.select_related("firm", "wave").get(pk=current.pk)
+            _send([current], "invitation", MailResult())
+        return Claim.MAILED, None
+    if current is not None:
+        return Claim.REFUSED, None
     try:
         with transaction.atomic():
-            return Invitation.objects.create(
+            invitation = Invitation.objects.create(
                 wave=link.wave,
                 firm=firm,
                 channel=Invitation.Channel.OPEN,
                 token=new_token(),
                 expires_at=timezone.now() + dt.timedelta(days=link_days()),
-                language=translation.get_language() or "nl",
+                language=lang if lang in LANGUAGES else "nl",
             )
     except IntegrityError:
-        return None
+        return Claim.REFUSED, None
+    return Claim.START, invitation
 
 
-def sample_invitation(wave: Wave) -> Invitation | None:
-    """The demo's sample invitation to ``wave`` (no e-mail): the latest one while it is not
-    completed, else a new one for a registered firm without a response or invitation in the
-    wave. None when every firm has one."""
-    latest = Invitation.objects.filter(wave=wave, is_sample=True).order_by("-pk").first()
-    if latest is not None and latest.completed_at is None:
-        return latest
-    firm = (
-        Firm.objects.exclude(responses__wave=wave)
-        .exclude(invitations__wave=wave)
-        .order_by("kvk")
-        .first()
-    )
-    if firm is None:
+def sample_invitation(wave: Wave, keep: int | None = None) -> Invitation | None:
+    """The demo's sample invitation to a synthetic ``wave`` for one visitor (no e-mail): the
+    visitor's own (``keep``: the pk of the one they were given) while it is open, else one that
+    nobody has started yet, else a new one for a registered firm without a response or
+    invitation in the wave — so after one visitor submits a sample, the next still gets a
+    questionnaire. None for a real wave (its firms are never offered to others), or when every
+    firm has one."""
+    if not wave.is_synthetic:
         return None
-    return Invitation.objects.create(
+    open_samples = Invitation.objects.filter(
         wave=wave,
-        firm=firm,
-        channel=Invitation.Channel.OPEN,
-        token=new_token(),
-        expires_at=timezone.now() + dt.timedelta(days=link_days()),
         is_sample=True,
+        completed_at__isnull=True,
+        opted_out_at__isnull=True,
+        expires_at__gt=timezone.now(),
     )
+    if keep is not None:
+        mine = open_samples.filter(pk=keep).first()
+        if mine is not None:
+            return mine
+    unstarted = open_samples.filter(started_at__isnull=True, draft__isnull=True)
+    latest = unstarted.order_by("-pk").first()
+    if latest is not None:
+        return latest
+    for _attempt in range(3):  # another visitor may take the same firm at the same moment
+        firm = (
+            Firm.objects.exclude(responses__wave=wave)
+            .exclude(invitations__wave=wave)
+            .order_by("kvk")
+            .first()
+        )
+        if firm is None:
+            return None
+        try:
+            with transaction.atomic():
+                return Invitation.objects.create(
+                    wave=wave,
+                    firm=firm,
+                    channel=Invitation.Channel.OPEN,
+                    token=new_token(),
+                    expires_at=timezone.now() + dt.timedelta(days=link_days()),
+                    is_sample=True,
+                )
+        except IntegrityError:
+            continue
+    return None
 
 
 def sample_link(wave: Wave) -> str | None:
@@ -367,9 +481,14 @@ def submit(invitation: Invitation, lang: str = "nl") -> Draft:
             raise NotComplete(found)
         now = timezone.now()
         wave, inv = invitation.wave, invitation
+        status = Response.Status.COMPLETE
+        if needs_verification(inv) and (
+            draft.response is None or draft.response.status == Response.Status.UNVERIFIED
+        ):  # an open-link claim: held until the team confirms it (once confirmed, it stays)
+            status = Response.Status.UNVERIFIED
         record = {
             "firm_id": inv.firm_id,
-            "status": Response.Status.COMPLETE,
+            "status": status,
             "answers": effective,
             "started_at": draft.started_at,
             "submitted_at": now,

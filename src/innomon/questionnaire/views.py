@@ -119,6 +119,7 @@ def _field(
     shown: set[str],
     errors: dict[str, str],
     lang: str,
+    conflicts: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     value = answers.get(q.name)
     widget = {
@@ -148,10 +149,11 @@ def _field(
         "label": localized(q, "label", lang),
         "hint": localized(q, "hint", lang),
         "required": q.required,
-        "value": form.shown_value(value) if not isinstance(value, list) else "",
+        "value": form.shown_value(value, lang) if not isinstance(value, list) else "",
         "choices": choices,
         "shown": q.name in shown,
         "error": errors.get(q.name, ""),
+        "conflict": (conflicts or {}).get(q.name),
     }
 
 
@@ -163,13 +165,16 @@ def _page_context(
     revision: int,
     errors: dict[str, str],
     notice: str = "",
+    conflicts: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     lang = _lang()
     shown = form.asked(instrument, answers)[1]
     visible = form.visible_pages(instrument, answers)
     names = [p.name for p in visible]
     index = names.index(page.name) if page.name in names else 0
-    fields = [_field(instrument, q, answers, shown, errors, lang) for q in page.questions]
+    fields = [
+        _field(instrument, q, answers, shown, errors, lang, conflicts) for q in page.questions
+    ]
     return {
         "invitation": invitation,
         "firm": invitation.firm,
@@ -211,11 +216,35 @@ def _neighbour(instrument: Instrument, answers: dict, name: str, step: int) -> s
 
 def _posted(instrument: Instrument, page: form.Page, request: HttpRequest) -> dict[str, Any]:
     names = set(request.POST.get("fields", "").split())
+    lang = _lang()
     return {
-        q.name: form.parse_answer(instrument, q, request.POST.getlist(q.name))
+        q.name: form.parse_answer(instrument, q, request.POST.getlist(q.name), lang)
         for q in page.questions
         if q.holds_answer and q.name in names
     }
+
+
+def _conflicts(
+    instrument: Instrument, saved: services.Saved, posted: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Per answer another tab changed meanwhile: the saved answer and the respondent's, as the
+    page shows them (``saved``/``yours``), and the saved one as the form holds it (``value``:
+    the input's text, or the chosen codes)."""
+    lang = _lang()
+    out = {}
+    for name, stored in saved.conflicts.items():
+        q = instrument.question(name)
+        codes = stored if isinstance(stored, list) else [] if stored is None else [stored]
+        texts = {
+            "saved": form.answer_text(instrument, q, stored, lang) or _("no answer"),
+            "yours": form.answer_text(instrument, q, posted.get(name), lang) or _("no answer"),
+        }
+        out[name] = {
+            **texts,
+            "message": _("Saved in the other window: %(saved)s. You entered: %(yours)s.") % texts,
+            "value": [str(c) for c in codes] if q.is_select else form.shown_value(stored, lang),
+        }
+    return out
 
 
 def _client_revision(request: HttpRequest) -> int | None:
@@ -290,15 +319,16 @@ def page(request: HttpRequest, invitation: Invitation, name: str) -> HttpRespons
             _page_context(invitation, instrument, current, answers, revision, {}, notice),
         )
     action = request.POST.get("action", "next")
+    posted = _posted(instrument, current, request)
     try:
-        saved = services.save_answers(
-            invitation, _posted(instrument, current, request), _client_revision(request), name
-        )
+        saved = services.save_answers(invitation, posted, _client_revision(request), name)
     except services.Locked:
         return redirect(_url("done", invitation))
     answers = saved.answers
     lang = _lang()
     if saved.conflicts:
+        # nothing another tab saved is overwritten: the page shows the saved answers, names
+        # the respondent's own, and takes theirs only when it is sent again (now up to date)
         message = _(
             "This answer was changed in another window or on another device meanwhile; the "
             "newest saved answer is shown. Please check it."
@@ -313,6 +343,7 @@ def page(request: HttpRequest, invitation: Invitation, name: str) -> HttpRespons
                 answers,
                 saved.revision,
                 dict.fromkeys(saved.conflicts, message),
+                conflicts=_conflicts(instrument, saved, posted),
             ),
         )
     if action == "back":
@@ -348,17 +379,18 @@ def save(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     current = _page(instrument, request.POST.get("page", ""))
     if current is None:
         return JsonResponse({"error": "unknown page"}, status=400)
+    posted = _posted(instrument, current, request)
     try:
-        saved = services.save_answers(
-            invitation, _posted(instrument, current, request), _client_revision(request)
-        )
+        saved = services.save_answers(invitation, posted, _client_revision(request))
     except services.Locked:
         return JsonResponse({"error": "submitted", "locked": True}, status=409)
     shown = form.asked(instrument, saved.answers)[1]
     return JsonResponse(
         {
             "revision": saved.revision,
+            # the answers another tab saved meanwhile, not overwritten: the page asks which
             "conflicts": sorted(saved.conflicts),
+            "stored": _conflicts(instrument, saved, posted),
             "shown": [q.name for q in current.questions if q.name in shown],
         }
     )
@@ -428,11 +460,15 @@ def done(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     if draft is None or draft.submitted_at is None:
         return redirect(_url("start", invitation))
     passport = None
+    # the passport only for a response that is the firm's: stored, and not an open-link claim
+    # held unverified (a conflict with what the team holds stores nothing)
+    response = draft.response
+    verified = response is not None and response.status != response.Status.UNVERIFIED
     try:
         from innomon.passports.links import passport_link
     except ImportError:
         passport_link = None
-    if passport_link is not None:
+    if passport_link is not None and verified:
         passport = passport_link(invitation.firm, invitation.wave.year)
     instrument = _instrument(invitation)
     lang = _lang()
@@ -444,6 +480,7 @@ def done(request: HttpRequest, invitation: Invitation) -> HttpResponse:
             "firm": invitation.firm,
             "title": localized(instrument, "title", lang),
             "passport": passport,
+            "unverified": response is not None and not verified,
             "year": invitation.wave.year,
         },
     )
@@ -467,7 +504,7 @@ def opt_out(request: HttpRequest, invitation: Invitation) -> HttpResponse:
 def open_link(request: HttpRequest, token: str) -> HttpResponse:
     """The wave's open link: asks for the KvK number, then hands out a private link."""
     ip = ratelimit.client_ip(request)
-    if ratelimit.ip_blocked(ip) or ratelimit.token_exceeded(token):
+    if ratelimit.ip_blocked(ip) or ratelimit.visitor_exceeded(ip, token):
         return _too_many(request)
     link = OpenLink.objects.select_related("wave").filter(token=token, active=True).first()
     if link is None:
@@ -484,10 +521,21 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
         if not _KVK.fullmatch(kvk):
             error = _("Enter the 8 digits of your firm's KvK number.")
         else:
-            invitation = services.invite_open(link, kvk)
-            if invitation is not None:
+            claim, invitation = services.claim_open(link, kvk)
+            if claim is services.Claim.START and invitation is not None:
                 return redirect(reverse("questionnaire:start", args=[invitation.token]))
-            ratelimit.failed(ip)
+            ratelimit.failed(ip)  # every other answer counts against guessing (and mailing)
+            if claim is services.Claim.MAILED:
+                return _error_page(
+                    request,
+                    200,
+                    _("We sent you a link"),
+                    _(
+                        "We sent the private link to your firm's questionnaire to the e-mail "
+                        "address we hold for this firm. Please open the questionnaire with the "
+                        "link in that e-mail. Did nothing arrive? Please contact the monitor team."
+                    ),
+                )
             error = _(
                 "We cannot start a questionnaire for this KvK number through this link. If your "
                 "firm received an invitation by e-mail, please use the link in it; otherwise "

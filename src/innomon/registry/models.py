@@ -27,6 +27,23 @@ def validate_kvk(value: str) -> None:
         )
 
 
+WEBSITE_SCHEMES = ("http", "https")
+
+
+def validate_website(value: str) -> None:
+    """An initiative's website is an http(s) address (never ``javascript:``, ``data:``, …)."""
+    from django.core.validators import URLValidator
+
+    try:
+        URLValidator(schemes=list(WEBSITE_SCHEMES))(str(value))
+    except ValidationError as exc:
+        raise ValidationError(
+            _("'%(value)s' is not a website address: it must start with http:// or https://"),
+            params={"value": value},
+            code="website",
+        ) from exc
+
+
 def validate_sbi(value: str) -> None:
     try:
         sbi_section(value)
@@ -177,6 +194,14 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean_fields(self, exclude=None) -> None:
+        super().clean_fields(exclude)
+        if self.website and not (exclude and "website" in exclude):
+            try:
+                validate_website(self.website)
+            except ValidationError as exc:
+                raise ValidationError({"website": exc.messages}) from exc
 
 
 class FrameCell(models.Model):

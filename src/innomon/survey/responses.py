@@ -9,9 +9,15 @@ decides for each, against what the wave already holds:
 - the same status and answers as stored: **unchanged** (nothing is written — a re-import, a
   retried submit);
 - an answerless ``invited`` response (the invitation list): **filled** in with the record;
+- an ``unverified`` response (given through the open link by someone who has not proved to be
+  the firm) and a record that is not unverified: **updated** — what the firm or the team gives
+  replaces it;
 - any other stored response: a **conflict** — never overwritten, unless the caller explicitly
   allows it (``Policy.UPDATE``: a reopened web questionnaire submitted again, the monitor team
   editing a response), when it is **updated**.
+
+An unverified response derives no participations (they are derived when it is confirmed,
+``confirm_unverified``), and, not being complete, feeds no build, passport or export.
 
 A record is a mapping with ``kvk`` or ``firm_id`` and any of ``FIELDS``: ``status`` (default
 complete), ``answers`` (questionnaire variable → answer), ``language`` (nl, en or empty),
@@ -269,6 +275,8 @@ def _decide(old: Response | None, fields: dict[str, Any], policy: Policy) -> Out
         return outcome if _changes(old, fields, outcome) else Outcome.UNCHANGED
     if same:
         return Outcome.UNCHANGED
+    if old.status == Response.Status.UNVERIFIED and fields["status"] != Response.Status.UNVERIFIED:
+        return Outcome.UPDATED  # the firm's (or the team's) answers replace an unverified claim
     return Outcome.FILLED if answerless_invitation else Outcome.CONFLICT
 
 
@@ -376,7 +384,9 @@ def store_responses(
         answered = {
             firm_id: fields["answers"]
             for _, _, firm_id, fields, outcome, _, _ in decided
-            if outcome in WRITTEN and "answers" in fields
+            if outcome in WRITTEN
+            and "answers" in fields
+            and fields["status"] != Response.Status.UNVERIFIED
         }
         _derive_participations(wave, answered, instrument)
     return StoreResult(
@@ -427,3 +437,27 @@ def _derive_participations(
         batch_size=2000,
         ignore_conflicts=True,
     )
+
+
+def confirm_unverified(responses: Iterable[Response], *, source: str) -> int:
+    """Confirm unverified responses (the monitor team checked that they are the firm's): each
+    becomes complete, with its participations derived. Others are left alone. The number
+    confirmed."""
+    by_wave: dict[int, list[Response]] = defaultdict(list)
+    for r in responses:
+        if r.status == Response.Status.UNVERIFIED:
+            by_wave[r.wave_id].append(r)
+    n = 0
+    for items in by_wave.values():
+        wave = items[0].wave
+        result = store_responses(
+            wave,
+            [
+                {"firm_id": r.firm_id, "status": Response.Status.COMPLETE, "answers": r.answers}
+                for r in items
+            ],
+            source=source,
+            policy=Policy.UPDATE,
+        )
+        n += result.written
+    return n
