@@ -47,7 +47,7 @@ def test_the_demo_writes_one_pdf_per_responding_firm(demo, wave):
         .exclude(firm__size_class="large")
         .values_list("firm__kvk", flat=True)
     )
-    folder = passports_dir(demo.home / "out", wave)
+    folder = passports_dir(demo.home / "private", wave)
     assert {p.name for p in folder.glob("*.pdf")} == {pdf_name(YEAR, k) for k in responding}
     build = latest_build(wave)
     assert len(responding) == build.respondents
@@ -204,7 +204,7 @@ def test_no_passport_holds_another_firms_name(demo, wave):
     # other firms' names (some synthetic firms share a name: those are the firm's own too)
     names = set(Firm.objects.values_list("name", flat=True))
     find = _name_finder(names)
-    folder = passports_dir(demo.home / "out", wave)
+    folder = passports_dir(demo.home / "private", wave)
     passports = list(Passport.objects.filter(build__wave=wave).select_related("firm"))
     for p in passports:
         blob = json.dumps(p.data, ensure_ascii=False)
@@ -270,7 +270,7 @@ def test_a_firm_that_answered_in_english_gets_an_english_passport(demo, wave):
         .last()
     )
     kvk = response.firm.kvk
-    folder = passports_dir(demo.home / "out", wave)
+    folder = passports_dir(demo.home / "private", wave)
     # the answers are part of the build's checksum: changed answers wait for a new build
     answers = response.answers
     response.answers = {**answers, "comments": "changed"}
@@ -292,7 +292,7 @@ def test_a_firm_that_answered_in_english_gets_an_english_passport(demo, wave):
 def test_bad_input_is_one_line_and_writes_nothing(demo, wave):
     from click.testing import CliRunner
 
-    folder = passports_dir(demo.home / "out", wave)
+    folder = passports_dir(demo.home / "private", wave)
     before = sorted(p.name for p in folder.iterdir())
     count = Passport.objects.count()
     result = CliRunner().invoke(cli, ["passports", str(YEAR), "--firm", "99999999"])
@@ -329,7 +329,7 @@ def test_landing_page_links_a_sample_passport_of_a_synthetic_wave_only(client, w
 def test_the_pdf_files_are_never_served_as_plain_outputs(demo, client, wave):
     kvk = Passport.objects.filter(build__wave=wave).first().firm.kvk
     rel = f"noord-nederland/{YEAR}/passports/{pdf_name(YEAR, kvk)}"
-    assert (demo.home / "out" / rel).is_file()
+    assert (demo.home / "private" / rel).is_file()  # the private tree, never served
     assert client.get(f"/out/{rel}").status_code == 404
     assert (
         client.get(f"/out/noord-nederland/{YEAR}/x/../passports/{pdf_name(YEAR, kvk)}").status_code

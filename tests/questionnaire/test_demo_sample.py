@@ -14,15 +14,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_landing_page_offers_a_fillable_sample_invitation(wave, firms):
+    wave.is_synthetic = True  # a sample is offered for a synthetic (demo) wave only
+    wave.save()
     record_responses(wave, [{"kvk": "12345678", "answers": {"employees": 3}}], "import")
     first = sample_invitation(wave)
     assert first.firm.kvk == "23456789"  # the first firm without a response
-    assert sample_invitation(wave) == first  # the same while it is not completed
+    assert sample_invitation(wave) == first  # the same while nobody has started it
     html = Client().get("/").content.decode()
-    assert f'href="/q/{first.token}/"' in html
+    assert f'href="/sample/noord-nederland/{wave.year}/"' in html
     assert "Voorbeeld van de vragenlijst" in html
     client = Client()
+    assert client.get(f"/sample/noord-nederland/{wave.year}/")["Location"] == f"/q/{first.token}/"
     client.post(fill(client, f"/q/{first.token}/", ANSWERS_2019))
     second = sample_invitation(wave)  # the demo's next run: a new sample
     assert second.firm.kvk == "34567890"
-    assert f'href="/q/{second.token}/"' in Client().get("/").content.decode()
+    assert Client().get(f"/sample/noord-nederland/{wave.year}/")["Location"] == (
+        f"/q/{second.token}/"
+    )

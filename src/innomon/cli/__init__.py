@@ -6,7 +6,8 @@ traceback, unless ``INNOMON_DEBUG=1``.
 
 The commands live in modules by area — ``web`` (demo, serve, migrate, createuser), ``data``
 (the register, waves, imports, exports, the panel), ``questionnaire``, ``build`` (builds,
-results, reports, passports) and ``analyst`` (estimate, weight) — each body wrapped in
+results, reports, passports), ``publish`` (a wave's report on the public site) and
+``analyst`` (estimate, weight) — each body wrapped in
 ``_guard.guarded``; ``_common`` holds the YEAR argument, Django's setup and the database check.
 Modules import Django, numpy, pandas or rich only inside the commands that use them.
 """
@@ -19,7 +20,7 @@ import sys
 import click
 
 from innomon import __version__
-from innomon.cli import analyst, build, data, questionnaire, web
+from innomon.cli import analyst, build, data, publish, questionnaire, web
 from innomon.cli._guard import Failure
 
 __all__ = ["Failure", "cli", "main"]
@@ -49,6 +50,7 @@ for _command in (
     build.report,
     build.geo,
     build.passports,
+    publish.publish,
     questionnaire.instrument_group,
     questionnaire.invite,
     questionnaire.remind,

@@ -22,8 +22,7 @@ def build(year: int) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     ready()
-    from innomon.builds.analyse import make_analyse, summary_lines
-    from innomon.builds.services import build_wave
+    from innomon.builds.analyse import build_with_summary
 
     wave = find_wave(year)
     steps = ("records", "weights", "analyses", "store")
@@ -34,12 +33,11 @@ def build(year: int) -> None:
         transient=not sys.stdout.isatty(),
     ) as progress:
         task = progress.add_task("build", total=len(steps))
-        made = build_wave(
-            wave,
-            make_analyse(year),
-            lambda step: progress.update(task, description=step, advance=1),
+        # one transaction: a build that fails, its summary included, leaves no row behind
+        _made, lines = build_with_summary(
+            wave, lambda step: progress.update(task, description=step, advance=1)
         )
-    for line in summary_lines(made):
+    for line in lines:
         click.echo(line)
 
 
@@ -151,8 +149,8 @@ def geo_fetch() -> None:
 @guarded
 def passports(year: int, kvk: str | None) -> None:
     """Write the Innovation Passport of every responding firm of wave YEAR (PDF, in the firm's
-    language) to out/<region>/<year>/passports/ and store it for the web view behind the firm's
-    private link."""
+    language) to INNOMON_HOME/private/<region>/<year>/passports/ and store it for the web view
+    behind the firm's private link. SIGTERM stops it cleanly (exit code 143)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -161,7 +159,7 @@ def passports(year: int, kvk: str | None) -> None:
         TimeElapsedColumn,
     )
 
-    from innomon.config import out_dir
+    from innomon.config import private_dir
 
     ready()
     from innomon.passports.services import make_passports
@@ -182,7 +180,7 @@ def passports(year: int, kvk: str | None) -> None:
 
         made = make_passports(
             wave,
-            out_dir(),
+            private_dir(),
             [kvk] if kvk else None,
             step,
             lambda k: progress.update(task, completed=k),

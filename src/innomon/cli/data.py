@@ -52,21 +52,28 @@ def import_firms(path: Path) -> None:
 def import_(year: int, path: Path, mapping_path: Path | None, source: str | None) -> None:
     """Import a survey export (CSV, XLSX, SPSS .sav, Stata .dta; Qualtrics or LimeSurvey) into
     wave YEAR. Valid rows are stored; the others go to the quarantine with every problem, listed
-    in out/<region>/<year>/import-report.html and .csv. Exit code 3: rows were quarantined."""
-    from innomon.config import out_dir
+    in INNOMON_HOME/private/<region>/<year>/import-report.html and .csv (for the team only).
+    Exit code 3: rows were quarantined."""
+    from innomon.config import private_dir
 
     ready()
     from innomon.intake.importer import QUARANTINED_EXIT, import_wave, registry_instrument
 
     wave = find_wave(year)
     result = import_wave(
-        wave, path, registry_instrument(), out_dir(), mapping_path=mapping_path, source=source
+        wave, path, registry_instrument(), private_dir(), mapping_path=mapping_path, source=source
     )
     click.echo(
         f"innomon: {path.name}: {result.rows} rows — {result.stored} stored, "
         f"{result.unchanged} unchanged, {result.quarantined} quarantined, "
         f"{result.resolved} earlier quarantined rows resolved"
     )
+    if result.new_firms:
+        click.echo(
+            f"innomon: {len(result.new_firms)} new firms registered (KvK numbers not in the "
+            f"register, e.g. {result.new_firms[0]}); check them in {result.report_html}",
+            err=True,
+        )
     if result.quarantined:
         click.echo(f"innomon: see {result.report_html} (and .csv) for every problem", err=True)
         sys.exit(QUARANTINED_EXIT)
@@ -84,15 +91,16 @@ def import_(year: int, path: Path, mapping_path: Path | None, source: str | None
 @guarded
 def export(year: int, fmt: str) -> None:
     """Write wave YEAR's complete responses, cleaned, with the questionnaire's variable and
-    value labels, to out/<region>/<year>/wave-<year>.<format>."""
-    from innomon.config import out_dir
+    value labels, to INNOMON_HOME/private/<region>/<year>/wave-<year>.<format> (it holds every
+    firm's KvK number and answers: never on the public site)."""
+    from innomon.config import private_dir
 
     ready()
     from innomon.intake.export import export_wave
     from innomon.intake.importer import registry_instrument
 
     wave = find_wave(year, NO_WAVE_PANEL)
-    path = export_wave(wave, registry_instrument(), fmt, out_dir())
+    path = export_wave(wave, registry_instrument(), fmt, private_dir())
     click.echo(f"innomon: wrote {path}")
 
 
@@ -199,7 +207,7 @@ def panel() -> None:
         return
     years = sorted({o.year for o in overlaps})
     table = {(o.year, o.other_year): o for o in overlaps}
-    click.echo("complete responses in both waves (row: wave; column: other wave)")
+    click.echo("complete SME responses in both waves (row: wave; column: other wave)")
     click.echo("wave   n    " + "".join(f"{y:>8}" for y in years))
     for y in years:
         n = next(o.responded for o in overlaps if o.year == y)
@@ -218,8 +226,8 @@ def panel() -> None:
     review = Response.objects.filter(wave__region=region_obj).exclude(review_note="")
     if review.exists():
         click.echo(
-            f"{review.count()} responses matched to their firm by name and "
-            "municipality (no KvK number) await review in the back office"
+            f"{review.count()} responses await review in the back office (matched to their "
+            "firm by name and municipality, or of a new firm an import registered)"
         )
 
 

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from innomon.config import open_private, private_mkdir
 from innomon.instrument import Instrument
 
 META = (
@@ -54,9 +55,9 @@ def write_export(
     ids = [json.dumps({"ImportId": h}) for h in META] + [
         json.dumps({"ImportId": f"QID{j}"}) for j in range(1, len(header) - len(META) + 1)
     ]
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_mkdir(path.parent)  # the firms' raw answers: a private file in a private folder
     tmp = path.with_suffix(".tmp")
-    with tmp.open("w", newline="", encoding="utf-8-sig") as fh:
+    with open_private(tmp, "w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         writer.writerows([header, texts, ids])
         for k, r in enumerate(responses, start=1):

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 
 from innomon import config
 from innomon.publish.report import build_reports
@@ -102,14 +103,14 @@ def load(
             exported = [
                 dict(r, status="partial") if r["status"] == "excluded" else r for r in w.responses
             ]
-            path = write_export(
-                config.home() / "demo" / f"qualtrics-{w.year}.csv",
+            path = write_export(  # the raw answers: private, like every file of firm data
+                config.private_dir() / region.code / str(w.year) / f"qualtrics-{w.year}.csv",
                 w.year,
                 exported,
                 firms,
                 instrument,
             )
-            result = import_wave(wave, path, instrument, config.out_dir())
+            result = import_wave(wave, path, instrument, config.private_dir())
             if result.quarantined:
                 raise RuntimeError(
                     f"the demo's own export of {w.year} did not import cleanly: "
@@ -150,6 +151,11 @@ def run(on_step: Callable[[str], None] = lambda step: None) -> list[Path]:
             build_wave(wave, make_analyse(wave.year))
     on_step("reports")
     paths = build_reports(region, config.out_dir())
+    # the demo's waves are synthetic: the team "publishes" them, so the landing page links
+    # their reports (a real wave's report is public only after `innomon publish YEAR`)
+    Wave.objects.filter(region=region, is_synthetic=True, published_at__isnull=True).update(
+        published_at=timezone.now()
+    )
     on_step("passports")
     from innomon.passports.models import Passport
     from innomon.passports.services import make_passports
@@ -157,9 +163,9 @@ def run(on_step: Callable[[str], None] = lambda step: None) -> list[Path]:
     built = ((w, latest_build(w)) for w in Wave.objects.filter(region=region).order_by("-year"))
     wave, made = next(((w, b) for w, b in built if b is not None), (None, None))
     if made is not None and not Passport.objects.filter(build=made).exists():
-        make_passports(wave, config.out_dir())
-    # a sample invitation to the latest wave, linked from the landing page: a newcomer can fill
-    # in the questionnaire at once (a new one when the last was submitted)
+        make_passports(wave, config.private_dir())
+    # a sample invitation to the latest wave ready for the landing page's link, which gives
+    # every visitor one of their own (a fresh one after a visitor submitted theirs)
     from innomon.questionnaire.services import sample_invitation
 
     latest = Wave.objects.filter(region=region).order_by("-year").first()

@@ -17,9 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from innomon.errors import InputError, Problem
+from innomon.config import create_private_file, private_mkdir
+from innomon.errors import InputError, Problem, name_the_file
 from innomon.instrument import Instrument
 from innomon.survey.models import Response, Wave
+
+from .cells import FORMULA_START as FORMULA_START  # re-exported
+from .cells import formula_safe
 
 FORMATS = ("csv", "parquet", "sav", "dta", "xlsx")
 FIRM_COLUMNS = {
@@ -114,23 +118,19 @@ def _fit(text: str, limit: int) -> str:
     return data.decode("utf-8", errors="ignore")
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _inert(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
-    """Free-text answers that a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+1``,
-    ``@SUM``) prefixed with an apostrophe, as OWASP advises for CSV and Excel files."""
+    """Free-text answers made :func:`formula_safe`."""
     frame = frame.copy()
     for q in instrument.variables():
         if q.type == "text" and q.name in frame.columns:
-            frame[q.name] = frame[q.name].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
-            )
+            frame[q.name] = frame[q.name].map(formula_safe)
     return frame
 
 
 def export_wave(wave: Wave, instrument: Instrument, fmt: str, out_dir: Path) -> Path:
-    """Write the cleaned wave to ``out/<region>/<year>/wave-<year>.<fmt>`` (atomically)."""
+    """Write the cleaned wave to ``<out_dir>/<region>/<year>/wave-<year>.<fmt>`` (atomically).
+    It holds every firm's KvK number and answers: the command passes the private tree
+    (``config.private_dir()``), and the file is created 0600 in a 0700 folder from the start."""
     if fmt not in FORMATS:
         raise InputError(
             [Problem("--format", None, None, f"'{fmt}' is not one of {', '.join(FORMATS)}")]
@@ -140,10 +140,29 @@ def export_wave(wave: Wave, instrument: Instrument, fmt: str, out_dir: Path) -> 
         raise InputError(
             [Problem(f"wave {wave.year}", None, None, "has no complete responses to export")]
         )
-    folder = out_dir / wave.region.code / str(wave.year)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_mkdir(out_dir / wave.region.code / str(wave.year))
     path = folder / f"wave-{wave.year}.{fmt}"
-    tmp = folder / f".wave-{wave.year}.tmp.{fmt}"
+    tmp = create_private_file(folder / f".wave-{wave.year}.tmp.{fmt}")
+    try:
+        _write(frame, labels, value_labels, wave, instrument, fmt, tmp)
+        tmp.replace(path)
+    except BaseException as exc:  # a full disk too: no temporary file left, the old file kept
+        tmp.unlink(missing_ok=True)
+        name_the_file(exc, path)
+        raise
+    return path
+
+
+def _write(
+    frame: pd.DataFrame,
+    labels: dict[str, str],
+    value_labels: dict[str, dict[Any, str]],
+    wave: Wave,
+    instrument: Instrument,
+    fmt: str,
+    tmp: Path,
+) -> None:
+    """Write the table to ``tmp`` (an existing private file: every writer keeps its mode)."""
     if fmt in ("csv", "xlsx"):
         frame = _inert(frame, instrument)
     if fmt == "csv":
@@ -175,5 +194,3 @@ def export_wave(wave: Wave, instrument: Instrument, fmt: str, out_dir: Path) -> 
             pyreadstat.write_sav(
                 frame, str(tmp), column_labels=labels, variable_value_labels=value_labels
             )
-    tmp.replace(path)
-    return path

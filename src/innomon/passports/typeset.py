@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -41,8 +41,18 @@ def typeset(template: str, model: dict[str, Any] | str) -> bytes:
 
 def _write(job: tuple[str, str, str]) -> str:
     template, data, path = job
-    Path(path).write_bytes(typeset(template, data))
+    pdf = typeset(template, data)
+    # a firm's figures: the file is 0600 from the start (innomon.config is not imported here)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pdf)
     return path
+
+
+def _write_many(jobs: Sequence[tuple[str, str, str]]) -> int:
+    for job in jobs:
+        _write(job)
+    return len(jobs)
 
 
 def workers_for(count: int) -> int:
@@ -70,9 +80,36 @@ def write_all(
             on_done(k)
         return
     chunk = max(1, min(32, len(tasks) // (workers * 8)))
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         workers, mp_context=get_context("spawn"), initializer=_init, initargs=(template,)
-    ) as pool:
-        done: Iterator[str] = pool.map(_write, tasks, chunksize=chunk)
-        for k, _path in enumerate(done, 1):
+    )
+    try:
+        # futures of our own rather than pool.map, whose iterator cancels the queued work when
+        # it is closed, which the pool then trips over when its workers are ended (3.11)
+        pending = [
+            pool.submit(_write_many, tasks[i : i + chunk]) for i in range(0, len(tasks), chunk)
+        ]
+        k = 0
+        for future in as_completed(pending):
+            k += future.result()
             on_done(k)
+    except BaseException:  # a failure, SIGTERM (as SystemExit) or Ctrl-C: end the workers now
+        _terminate(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes at once (not after the queued passports) and wait for
+    them, so that none writes a file after the caller removed its directory."""
+    # ProcessPoolExecutor has no public way to do this before Python 3.14 (terminate_workers)
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join()
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:  # its feeder thread may wait on a pipe nobody reads any more
+        call_queue.cancel_join_thread()
+    pool.shutdown(wait=False)

@@ -54,8 +54,17 @@ def _secret_key() -> str:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(50)
-        path.write_text(key)
-        path.chmod(0o600)
+        # 0600 from the start, and complete before it appears under its name (os.link fails if
+        # another process made it a moment ago: then that key is the one)
+        tmp = path.with_name(f".secret_key.{os.getpid()}")
+        with config.open_private(tmp, "w") as fh:
+            fh.write(key)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            key = path.read_text().strip()
+        finally:
+            tmp.unlink()
     except OSError:
         # A read-only home: fall back to a per-process key (sessions do not survive a restart).
         key = secrets.token_urlsafe(50)
@@ -89,9 +98,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "innomon.project.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "innomon.dashboard.middleware.RequestSanityMiddleware",  # 400 for what cannot be read
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "innomon.project.security.PassportGuessingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,7 +172,7 @@ if os.environ.get("INNOMON_HTTPS") == "1":
 _EMAIL_BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "console": "django.core.mail.backends.console.EmailBackend",
-    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "file": "innomon.project.mail.PrivateFileBackend",  # files 0600 in a 0700 folder
 }
 EMAIL_BACKEND = _EMAIL_BACKENDS.get(
     os.environ.get("INNOMON_EMAIL_BACKEND", "file"), _EMAIL_BACKENDS["file"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innomon.registry.models import Firm, Initiative, Region
@@ -18,6 +21,9 @@ class Wave(models.Model):
     fieldwork_end = models.DateField(_("fieldwork end"))
     invited = models.PositiveIntegerField(_("firms invited"))
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
+    # When the team published the wave's report (`innomon publish YEAR`): only then does the
+    # public site serve its report files. Empty: not published (or withdrawn).
+    published_at = models.DateTimeField(_("report published at"), null=True, blank=True)
 
     class Meta:
         ordering = ["region", "year"]
@@ -43,6 +49,9 @@ class Response(models.Model):
         PARTIAL = "partial", _("partial")
         COMPLETE = "complete", _("complete")
         EXCLUDED = "excluded", _("excluded")
+        # given through the open link by someone who has not proved to be the firm: held until
+        # the monitor team confirms it; never in a build, a passport or an export
+        UNVERIFIED = "unverified", _("unverified (open link)")
 
     wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="responses")
     firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="responses")
@@ -77,7 +86,9 @@ class Response(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["wave", "firm"], name="response_one_per_firm_per_wave"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["invited", "partial", "complete", "excluded"]),
+                condition=models.Q(
+                    status__in=["invited", "partial", "complete", "excluded", "unverified"]
+                ),
                 name="response_status_valid",
             ),
         ]
@@ -160,3 +171,27 @@ class QuarantinedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} row {self.row_number}"
+
+
+class ResponseEdit(models.Model):
+    """One change the monitor team made to a response in the back office: who, when, which
+    field (an answer is ``answers.<variable>``), and the value before and after (null: none).
+    Written with the edit, in the same transaction; read-only in the back office."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="edits")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(_("by"), max_length=150)  # kept when the account is removed
+    changed_at = models.DateTimeField(_("at"), default=timezone.now)
+    field = models.CharField(_("field"), max_length=200)
+    old = models.JSONField(_("old value"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    new = models.JSONField(_("new value"), null=True, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("response edit")
+        verbose_name_plural = _("response edits")
+
+    def __str__(self) -> str:
+        return f"{self.response} {self.field}"
