@@ -14,7 +14,10 @@ from pathlib import Path
 
 
 def _run(module: str, args, home: Path, env: dict | None, timeout: float, input=None, **extra):
-    full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # The machine's PostgreSQL database is never the command's: without a DATABASE_URL in
+    # ``env`` (e.g. from ``scratch_database``) it uses the SQLite file in its own home.
+    skip = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+    full_env = {k: v for k, v in os.environ.items() if k not in skip}
     full_env.update(INNOMON_HOME=str(home), COLUMNS="100", **extra)
     full_env.update(env or {})
     full_env = {k: v for k, v in full_env.items() if v is not None}
