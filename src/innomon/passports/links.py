@@ -4,7 +4,6 @@ questionnaire's thank-you page, the landing page's sample)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from django.db import transaction
 from django.urls import reverse
@@ -84,13 +83,6 @@ def sample_passport_link(wave: Wave) -> str | None:
     return passport_path(link_for(passport))
 
 
-# The directory of every wave's passport PDFs under out/<region>/<year>/: private, never served
-# as a file (a firm reaches its own PDF only through its private link).
+# The directory of every wave's passport PDFs under private/<region>/<year>/ (never served as a
+# file: a firm reaches its own PDF only through its private link).
 PASSPORTS_DIR = "passports"
-
-
-def is_private_output(relpath: Path) -> bool:
-    """Whether a path under ``out/`` (relative to it) is a firm's private output — the passport
-    PDFs of a wave — that the web app must not serve as a file."""
-    parts = relpath.parts
-    return len(parts) >= 4 and parts[2] == PASSPORTS_DIR
