@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from innomon.analysis.indicators import PARTNER_TYPES
 from innomon.cli import cli
 from innomon.demo.run import initiatives as demo_initiatives
 from innomon.errors import InputError
@@ -18,46 +19,15 @@ from innomon.intake.registers import import_frame, import_initiatives
 from innomon.registry.models import Firm, FrameCell, Initiative
 from innomon.registry.services import register_firms, register_initiatives
 from innomon.survey.models import QuarantinedRow, Response
+from tests.test_import import VALID
 
 pytestmark = pytest.mark.django_db
 
+# a valid row of the questionnaire (tests/test_import.py), with the partner questions answered
 ROW = {
-    "kvk": "12345678",
+    **VALID,
     "firm_name": "Noordsystems B.V.",
-    "sbi_code": "2511",
-    "municipality": "GM0014",
-    "employees": "12",
-    "founding_year": "2001",
-    "turnover_class": "3",
-    "product_innovation": "1",
-    "process_innovation": "0",
-    "product_new_to_market": "1",
-    "turnover_new_market_pct": "30",
-    "turnover_new_firm_pct": "20",
-    "turnover_unchanged_pct": "50",
-    "innovation_investment": "1",
-    "rd_internal": "1",
-    "innovation_spend_pct": "4.5",
-    "innovation_staff": "2",
-    "collab_knowledge_institution": "0",
-    "initiatives_network": "energy_valley water_alliance",
-    "support_wbso": "1",
-    "support_mit": "0",
-    "support_innovatiekrediet": "0",
-    "support_efro": "2",
-    "support_voucher": "3",
-    "theme19_finance_gap": "0",
-    **{
-        f"partner_{kind}": "0"
-        for kind in (
-            "customers",
-            "suppliers",
-            "competitors",
-            "consultants",
-            "knowledge_institutions",
-            "government",
-        )
-    },
+    **{f"partner_{kind}": "0" for kind in PARTNER_TYPES},
 }
 
 

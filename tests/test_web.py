@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 
 import pytest
 from django.utils import timezone
 
-from tests.servers import wait_until_serving
+from tests.servers import free_port, migrate, serve
 
 
 @pytest.fixture
@@ -65,35 +62,12 @@ def test_back_office_needs_a_login(client, db, django_user_model):
     assert client.get("/admin/survey/response/").status_code == 200
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_serve_over_real_http(tmp_path):
     """`innomon migrate` then `innomon serve`: the landing page and admin answer over HTTP."""
-    import os
-
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["INNOMON_HOME"] = str(tmp_path)
-    subprocess.run(
-        [sys.executable, "-m", "innomon", "migrate"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "innomon", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    port = free_port()
+    server = serve(migrate(tmp_path), port)
     try:
-        wait_until_serving(server, port)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as resp:
             body = resp.read().decode()
         assert "innomon demo" in body  # empty database: the page says how to load the demo

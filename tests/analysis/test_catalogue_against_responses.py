@@ -16,6 +16,7 @@ from collections import Counter
 import pytest
 
 from innomon import config
+from innomon.analysis.indicators import PARTNER_TYPES
 from innomon.builds.models import Build, BuildEstimate, FirmClass
 from innomon.catalogue import load_indicators
 from innomon.survey.models import Participation, Response, Wave
@@ -31,14 +32,6 @@ SECTOR_GROUPS = {
     **dict.fromkeys("AOPQRSTU", "other"),
 }
 TURNOVER_EUR = {1: 125_000, 2: 625_000, 3: 1_500_000, 4: 6_000_000, 5: 30_000_000, 6: 75_000_000}
-PARTNER_TYPES = (
-    "customers",
-    "suppliers",
-    "competitors",
-    "consultants",
-    "knowledge_institutions",
-    "government",
-)
 LOCATIONS = {"own_province": "1", "other_north": "2", "rest_nl": "3", "abroad": "4"}
 SUPPORT = ("wbso", "mit", "innovatiekrediet", "efro", "voucher")
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.servers import wait_until_serving
+from tests.servers import free_port, wait_until_serving
 
 CHROMIUM = "/usr/bin/chromium"
 FIRMS = (
@@ -51,12 +50,6 @@ def _innomon(home: Path, *args: str) -> str:
     return r.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """The base URL of a running server and the private link of each invited firm."""
@@ -78,7 +71,7 @@ def server(tmp_path_factory):
         "--end",
         "2019-04-30",
     )
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     out = subprocess.run(
         [sys.executable, "-m", "innomon", "invite", "2019", str(home / "contacts.csv")],

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from innomon import config
+from tests.servers import migrate
 
 
 def _mode(path: Path) -> int:
@@ -81,16 +82,7 @@ def test_the_mail_files_are_private(tmp_path, open_umask):
 
 
 def test_a_new_sqlite_database_is_private(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["INNOMON_HOME"] = str(tmp_path)
-    subprocess.run(
-        [sys.executable, "-m", "innomon", "migrate"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-        preexec_fn=lambda: os.umask(0o022),
-    )
+    migrate(tmp_path, preexec_fn=lambda: os.umask(0o022))
     database = tmp_path / "innomon.sqlite3"
     assert database.stat().st_size > 0
     assert _mode(database) == 0o600

@@ -6,39 +6,21 @@ a real server process."""
 from __future__ import annotations
 
 import http.client
-import os
 import secrets
 import shutil
-import socket
-import subprocess
-import sys
 
 import pytest
 
-from tests.servers import wait_until_serving
+from tests.servers import free_port, migrate
+from tests.servers import serve as start_server
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
     home = tmp_path_factory.mktemp("proxy-home")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["INNOMON_HOME"] = str(home)
-    subprocess.run(
-        [sys.executable, "-m", "innomon", "migrate"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return env
+    return migrate(home)
 
 
 @pytest.fixture
@@ -49,15 +31,8 @@ def serve(migrated, tmp_path):
 
     def start(**settings: str) -> int:
         env = dict(migrated, INNOMON_HOME=str(home), INNOMON_RATE_FAILURES="3", **settings)
-        port = _free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "innomon", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        started.append(proc)
-        wait_until_serving(proc, port)
+        port = free_port()
+        started.append(start_server(env, port))
         return port
 
     yield start
