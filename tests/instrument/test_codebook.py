@@ -12,7 +12,11 @@ from innomon.instrument.codebook import COLUMNS
 
 def test_one_row_per_variable(instrument):
     rows = codebook_rows(instrument)
-    assert [r.variable for r in rows] == [q.name for q in instrument.variables()]
+    assert [r.variable for r in rows] == [
+        *(q.name for q in instrument.variables()),
+        *(c.name for c in instrument.calculations),
+        *(c.name for c in instrument.context),
+    ]
     by_name = {r.variable: r for r in rows}
     yes_no = by_name["product_innovation"]
     assert yes_no.type == "select_one yes_no"
@@ -45,7 +49,8 @@ def test_a_version_keeps_the_questions_asked_by_then(instrument):
     assert "initiatives_network" in in_2018
     assert "initiatives_network" in in_2016  # asked since the first wave
     assert "support_wbso" in in_2016
-    assert {r.since for r in codebook_rows(instrument, "2018.1")} == {2015, 2016, 2018}
+    asked = [r for r in codebook_rows(instrument, "2018.1") if r.type != "hidden"]
+    assert {r.since for r in asked} == {None, 2015, 2016, 2018}
     assert {r.variable for r in codebook_rows(instrument, "2019.1")} == everything
 
 
@@ -81,3 +86,17 @@ def test_write_codebook(instrument, tmp_path):
     assert "`${product_innovation} = 1`" in text
     assert "theme19_" not in text
     assert len([line for line in text.splitlines() if line.startswith("| `")]) == len(rows)
+
+
+def test_derived_and_context_variables_follow_the_questions(instrument):
+    rows = {r.variable: r for r in codebook_rows(instrument)}
+    innovator = rows["innovator"]
+    assert innovator.type == "calculate"
+    assert innovator.values.startswith("if(${product_innovator} = 1 or ${process_innovator} = 1")
+    assert innovator.question_en == "Innovator (product or process)"
+    assert (rows["wave_year"].type, rows["wave_year"].values) == ("hidden", "wave.year")
+    in_2017 = {r.variable for r in codebook_rows(instrument, "2017.1")}
+    assert "support_wbso_used" in in_2017
+    assert "partner_any" not in in_2017  # its questions were first asked in 2019
+    questions = codebook_rows(instrument, derived=False)
+    assert [r.variable for r in questions] == [q.name for q in instrument.variables()]

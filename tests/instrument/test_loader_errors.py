@@ -82,8 +82,8 @@ def test_each_kind_of_survey_problem(tmp_path, column, value, expected):
 def test_a_group_without_end_is_named_at_its_begin(tmp_path):
     book = openpyxl.load_workbook(WORKBOOK)
     sheet = book["survey"]
-    last = sheet.max_row
-    assert sheet.cell(row=last, column=1).value == "end group"
+    types = [c.value for c in sheet["A"]]
+    last = len(types) - types[::-1].index("end group")
     sheet.delete_rows(last)
     path = tmp_path / "open.xlsx"
     book.save(path)
@@ -98,13 +98,22 @@ def test_an_unsupported_column_with_content_is_rejected(tmp_path):
     book = openpyxl.load_workbook(WORKBOOK)
     sheet = book["survey"]
     column = sheet.max_column + 1
-    sheet.cell(row=1, column=column, value="calculation")
-    sheet.cell(row=5, column=column, value="${employees} * 2")
-    path = tmp_path / "calc.xlsx"
+    sheet.cell(row=1, column=column, value="choice_filter")
+    sheet.cell(row=5, column=column, value="${employees} > 2")
+    path = tmp_path / "filter.xlsx"
     book.save(path)
-    assert "row 5, column calculation: innomon does not support the column 'calculation'" in str(
-        rejected(path)
+    assert "row 5, column choice_filter: innomon does not support the column 'choice_filter'" in (
+        str(rejected(path))
     )
+
+
+def test_a_calculation_on_a_question_row_is_rejected(tmp_path):
+    path, (row,) = broken(tmp_path, [("founding_year", "calculation", "${employees} * 2")])
+    assert row == 5
+    assert (
+        "row 5, column calculation: innomon does not support the column 'calculation' on a "
+        "question: only a calculate row has a calculation"
+    ) in str(rejected(path))
 
 
 def test_choice_problems(tmp_path):

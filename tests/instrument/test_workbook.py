@@ -1,4 +1,4 @@
-"""The questionnaire workbook: what build_workbook.py writes, what pyxform accepts, what loads."""
+"""The questionnaire workbook: its layout, what pyxform accepts, what loads."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import pytest
 from pyxform.xls2xform import convert
 
 from innomon.instrument import WORKBOOK, initiative_choices, load_instrument, slug
-from innomon.instrument.forms import build_workbook
 from innomon.instrument.initiatives import INITIATIVE_TYPES
 
 
@@ -19,9 +18,16 @@ def _cells(path):
     }
 
 
-def test_the_committed_workbook_is_what_the_build_script_writes(tmp_path):
-    built = build_workbook.build(tmp_path / "built.xlsx")
-    assert _cells(built) == _cells(WORKBOOK), "run python build_workbook.py and commit the result"
+def test_the_workbook_is_laid_out_for_people_who_edit_it():
+    book = openpyxl.load_workbook(WORKBOOK)
+    assert book.sheetnames == ["survey", "choices", "settings"]
+    survey = book["survey"]
+    assert survey.freeze_panes == "C2"
+    assert all(cell.font.b for cell in survey[1])
+    header = [c.value for c in survey[1]]
+    assert header[-3:] == ["innomon::since", "calculation", "innomon::source"]
+    cells = _cells(WORKBOOK)
+    assert cells["settings"][1][3] == "2019.1"  # text, not the number 2019.1
 
 
 def test_pyxform_converts_the_workbook_without_warnings():

@@ -1,5 +1,8 @@
 """The codebook: one row per variable — its question in Dutch and English, type, codes,
-condition and first wave — as Markdown for people and CSV for SPSS, Stata and Excel."""
+condition and first wave — as Markdown for people and CSV for SPSS, Stata and Excel.
+
+After the questions come the derived variables (type ``calculate``, their calculation in the
+column of codes) and the context variables (type ``hidden``, their source there)."""
 
 from __future__ import annotations
 
@@ -62,12 +65,16 @@ def _values(instrument: Instrument, question: Question) -> str:
     )
 
 
-def codebook_rows(instrument: Instrument, version: str | None = None) -> list[CodebookRow]:
-    """The variables of the questionnaire, in form order.
+def codebook_rows(
+    instrument: Instrument, version: str | None = None, *, derived: bool = True
+) -> list[CodebookRow]:
+    """The variables of the questionnaire, in form order: the questions, then (``derived``) the
+    calculations and the context variables.
 
     With ``version`` (e.g. ``2018.1``) only the questions asked in that version: those whose
-    ``since`` is at most its year (questions without one are always included). A version newer
-    than the questionnaire's own is an error: the questionnaire cannot tell what it will hold.
+    ``since`` is at most its year (questions without one are always included), and the
+    calculations ``Instrument.as_of`` keeps for that year. A version newer than the
+    questionnaire's own is an error: the questionnaire cannot tell what it will hold.
     """
     year = None
     if version is not None:
@@ -78,7 +85,7 @@ def codebook_rows(instrument: Instrument, version: str | None = None) -> list[Co
                 instrument.source or "codebook",
                 f"version {version} is newer than the questionnaire ({instrument.version})",
             )
-    return [
+    rows = [
         CodebookRow(
             variable=q.name,
             question_nl=q.label_nl,
@@ -91,6 +98,18 @@ def codebook_rows(instrument: Instrument, version: str | None = None) -> list[Co
         for q in instrument.variables()
         if year is None or q.since is None or q.since <= year
     ]
+    if not derived:
+        return rows
+    scope = instrument if year is None else instrument.as_of(year)
+    rows += [
+        CodebookRow(c.name, c.label_nl, c.label_en, "calculate", c.calculation_text, "", c.since)
+        for c in scope.calculations
+    ]
+    rows += [
+        CodebookRow(c.name, c.label_nl, c.label_en, "hidden", c.source, "", None)
+        for c in scope.context
+    ]
+    return rows
 
 
 def _cell(value: object) -> str:
@@ -117,6 +136,8 @@ def render_markdown(instrument: Instrument, rows: list[CodebookRow], version: st
         cells = [f"`{row.variable}`", *(_cell(v) for v in astuple(row)[1:])]
         if row.relevance:
             cells[5] = f"`{_cell(row.relevance)}`"
+        if row.type in ("calculate", "hidden"):
+            cells[4] = f"`{_cell(row.values)}`"
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -1,10 +1,12 @@
-"""The one evaluator of XLSForm expressions (``relevant``, ``constraint``): an XPath 1.0 subset.
+"""The one evaluator of XLSForm expressions (``relevant``, ``constraint``, ``calculation``): an
+XPath 1.0 subset.
 
-Supported: ``${name}`` (a question's answer), ``.`` (the current question's answer), numbers,
+Supported: ``${name}`` (a variable's value), ``.`` (the current question's answer), numbers,
 ``'strings'`` and ``"strings"``, ``= != < <= > >=``, ``and or``, ``+ - * div mod``, unary minus,
 parentheses and the functions ``selected(a, 'x')``, ``count-selected(a)``, ``if(c, a, b)``,
-``string-length(a)``, ``not(a)``, ``number(a)``, ``string(a)``, ``boolean(a)``, ``true()`` and
-``false()``. Anything else — paths, predicates, other functions — is an ``ExpressionError`` that
+``coalesce(a, b)`` (``a`` unless its string value is empty, then ``b``), ``string-length(a)``,
+``not(a)``, ``number(a)``, ``string(a)``, ``boolean(a)``, ``true()`` and ``false()``. Anything
+else — paths, predicates, other functions — is an ``ExpressionError`` that
 names the position. Nothing here uses Python's eval, exec or compile: a tokenizer and a
 recursive-descent parser build a small tree, and evaluation walks it.
 
@@ -50,6 +52,7 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "selected": (2, 2),
     "count-selected": (1, 1),
     "if": (3, 3),
+    "coalesce": (2, 2),
     "string-length": (1, 1),
     "not": (1, 1),
     "number": (1, 1),
@@ -356,6 +359,9 @@ class _Call(_Node):
         if name == "if":
             chosen = args[1] if to_boolean(args[0].scalar(env)) else args[2]
             return chosen.scalar(env)
+        if name == "coalesce":
+            first = args[0].scalar(env)
+            return first if to_string(first) != "" else args[1].scalar(env)
         if name == "true":
             return True
         if name == "false":
@@ -380,6 +386,10 @@ class _Call(_Node):
         if name == "if":
             cond = args[0].vector(env).as_boolean()
             return vec_choose(cond, args[1].vector(env), args[2].vector(env))
+        if name == "coalesce":
+            first = args[0].vector(env)
+            given = first.as_string() != ""
+            return vec_choose(np.asarray(given, dtype=bool), first, args[1].vector(env))
         if name in ("true", "false"):
             return Vec(BOOL, flag=np.full(n, name == "true"))
         a = args[0].vector(env)

@@ -1,4 +1,6 @@
-"""The questionnaire as frozen records: ``Instrument``, its ``Question``s and ``Choice``s."""
+"""The questionnaire as frozen records: ``Instrument``, its ``Question``s and ``Choice``s, its
+``Calculation``s (XLSForm ``calculate`` rows) and ``ContextVariable``s (``hidden`` rows whose
+values come from outside the answers)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,17 @@ from innomon.instrument.expressions import Expression
 
 QUESTION_TYPES = ("integer", "decimal", "text", "select_one", "select_multiple", "note")
 ANSWER_TYPES = ("integer", "decimal", "text", "select_one", "select_multiple")
+# The fields of the firm register that a context variable can name as ``register.<field>``.
+REGISTER_FIELDS = (
+    "kvk",
+    "size_class",
+    "sbi_section",
+    "corop",
+    "province",
+    "municipality",
+    "n_initiatives",
+)
+NUMERIC_REGISTER_FIELDS = ("n_initiatives",)
 
 
 class InstrumentError(Exception):
@@ -89,11 +102,57 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Calculation:
+    """A derived variable: a ``calculate`` row of the survey sheet.
+
+    ``expression`` (parsed from ``calculation_text``) may refer to questions, to calculations on
+    earlier rows and to context variables; ``since`` is the first wave year it is computed for.
+    Labels are optional (XLSForm allows an unlabelled calculate row): '' when absent.
+    """
+
+    name: str
+    expression: Expression
+    calculation_text: str
+    label_nl: str
+    label_en: str
+    row: int
+    since: int | None = None
+
+
+@dataclass(frozen=True)
+class ContextVariable:
+    """A value from outside the answers: a ``hidden`` row with a column ``innomon::source``.
+
+    ``source`` is ``register.<field>`` (one of ``REGISTER_FIELDS``, read from each record),
+    ``wave.year`` or ``parameter.<name>`` (a parameter of the monitor definition).
+    """
+
+    name: str
+    source: str
+    label_nl: str
+    label_en: str
+    row: int
+
+    @property
+    def kind(self) -> str:
+        """``register``, ``wave`` or ``parameter``."""
+        return self.source.split(".", 1)[0]
+
+    @property
+    def key(self) -> str:
+        """The part after the dot: the register field, ``year`` or the parameter's name."""
+        return self.source.split(".", 1)[1]
+
+
+@dataclass(frozen=True)
 class Instrument:
     """A loaded questionnaire: its version and titles, questions in form order, choice lists.
 
     ``registry_lists`` names the choice lists filled from the initiative registry; they are empty
-    when the instrument was loaded without one. ``source`` is the workbook's file name.
+    when the instrument was loaded without one. ``source`` is the workbook's file name and
+    ``sha256`` the hex digest of its bytes. ``calculations`` and ``context`` are the derived and
+    the context variables, in form order; they are not ``questions``. ``group_labels`` maps each
+    group's name to its Dutch and English label (the web questionnaire's page titles).
     """
 
     version: str
@@ -104,6 +163,10 @@ class Instrument:
     form_id: str = ""
     source: str = ""
     registry_lists: tuple[str, ...] = ()
+    calculations: tuple[Calculation, ...] = ()
+    context: tuple[ContextVariable, ...] = ()
+    sha256: str = ""
+    group_labels: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     _by_name: Mapping[str, Question] = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -113,7 +176,22 @@ class Instrument:
         """The questionnaire as asked in wave ``year``: the questions whose ``since`` is at most
         ``year`` (version ``<year>.n`` of the monitor)."""
         questions = tuple(q for q in self.questions if q.since is None or q.since <= year)
-        return dataclasses.replace(self, questions=questions)
+        available = {q.name for q in questions if q.holds_answer} | {c.name for c in self.context}
+        calculations = []
+        for c in self.calculations:  # a calculation refers only to earlier ones: one pass
+            if (c.since is None or c.since <= year) and c.expression.references <= available:
+                calculations.append(c)
+                available.add(c.name)
+        return dataclasses.replace(self, questions=questions, calculations=tuple(calculations))
+
+    def names(self) -> frozenset[str]:
+        """Every variable: the questions that hold an answer, the calculations and the context
+        variables."""
+        return frozenset(
+            [q.name for q in self.variables()]
+            + [c.name for c in self.calculations]
+            + [c.name for c in self.context]
+        )
 
     def question(self, name: str) -> Question:
         """The question (or note) called ``name``; KeyError if there is none."""

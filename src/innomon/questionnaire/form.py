@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -18,7 +17,6 @@ from django.utils.translation import gettext as _
 from innomon.i18n import localized
 from innomon.instrument import Instrument, Question, validate
 from innomon.instrument._values import Ambiguous, finite_float, read_number, write_number
-from innomon.instrument.loader import WORKBOOK
 
 MAX_TEXT = 2000
 # A number typed longer than this is not read as one (kept as typed; the page says it is too
@@ -43,30 +41,9 @@ class Page:
         return localized(self, "label", lang)
 
 
-@cache
-def _group_labels() -> dict[str, tuple[str, str]]:
-    """The labels of the workbook's groups (the instrument records only their names)."""
-    from openpyxl import load_workbook
-
-    from innomon.instrument.loader import LABEL_EN, LABEL_NL
-
-    book = load_workbook(WORKBOOK, read_only=True, data_only=True)
-    rows = book["survey"].iter_rows(values_only=True)
-    header = [str(h or "").strip() for h in next(rows)]
-    col = {h: i for i, h in enumerate(header)}
-    out = {}
-    for row in rows:
-        kind = " ".join(str(row[col["type"]] or "").split())
-        if kind in ("begin group", "begin_group"):
-            name = str(row[col["name"]])
-            out[name] = (str(row[col[LABEL_NL]] or name), str(row[col[LABEL_EN]] or name))
-    book.close()
-    return out
-
-
 def pages(instrument: Instrument) -> tuple[Page, ...]:
     """The instrument's pages in form order; questions outside any group get a page each."""
-    labels = _group_labels()
+    labels = instrument.group_labels
     out: list[Page] = []
     for q in instrument.questions:
         key = q.group or f"_{q.name}"
