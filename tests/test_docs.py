@@ -55,7 +55,8 @@ def _contracts():
 
 def _layers_contract():
     (contract,) = [c for c in _contracts() if c["type"] == "layers"]
-    return [[m.strip() for m in layer.split("|")] for layer in contract["layers"]]
+    # siblings are independent (|) or may import each other (:)
+    return [[m.strip() for m in re.split(r"[|:]", layer)] for layer in contract["layers"]]
 
 
 def _architecture_layer_table(text):

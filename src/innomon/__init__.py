@@ -1,3 +1,3 @@
 """innomon — a regional SME innovation monitor, end to end."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

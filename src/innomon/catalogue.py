@@ -1,15 +1,16 @@
-"""Read the analysis catalogues — ``analysis/data/indicators.yaml`` and ``typology.yaml`` — into
-the frozen records of ``innomon.analysis`` (which, being pure, never reads a file itself).
+"""Read the analysis catalogues of a monitor definition — ``indicators.yaml`` and
+``typology.yaml`` — into the frozen records of ``innomon.analysis`` (which, being pure, never reads
+a file itself).
 
-Every problem is a ``CatalogueError`` naming the file and the entry. The top-innovator threshold
-is not in the typology file: it is the monitor's choice in ``monitor.yaml``, which the caller
-passes in (``innomon.config.monitor_settings().top_innovator_threshold``).
+Every problem is a ``CatalogueError`` naming the file and the entry. The typology's parameters
+include the definition's (``monitor.yaml`` ``parameters``): the top-innovator threshold there
+becomes the parameter ``top_innovator_pct`` (× 100). Without a path the files are those of the
+active monitor definition (``innomon.definition.load_definition``).
 """
 
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,6 @@ from innomon.analysis.typology import (
     TypologyRules,
 )
 
-DATA = "analysis/data"
 CONDITION = re.compile(
     r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(" + "|".join(re.escape(op) for op in OPERATORS) + r")\s*"
     r"([A-Za-z_][A-Za-z0-9_]*|[-+]?\d+(?:\.\d+)?)\s*$"
@@ -38,17 +38,23 @@ class CatalogueError(ValueError):
     """A catalogue file is unusable; the message names the file and the entry."""
 
 
-def _read(path: Path | None, name: str) -> tuple[str, Any]:
-    if path is None:
-        text = resources.files("innomon").joinpath(f"{DATA}/{name}").read_text(encoding="utf-8")
-        where = f"innomon/{DATA}/{name}"
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-        where = str(path)
+def _parse(text: str, where: str) -> Any:
     try:
-        return where, yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise CatalogueError(f"{where}: not valid YAML ({exc})") from exc
+
+
+def _read(path: Path | None, name: str) -> tuple[str, str]:
+    """The text of ``name``: from ``path``, else from the active monitor definition."""
+    if path is None:
+        from innomon.definition import load_definition
+
+        definition = load_definition()
+        if name not in definition.texts:
+            raise CatalogueError(f"{definition.where}/{name}: the file is missing")
+        return f"{definition.where}/{name}", definition.texts[name]
+    return str(path), Path(path).read_text(encoding="utf-8")
 
 
 def _text(entry: dict, key: str, lang: str, where: str) -> str:
@@ -91,8 +97,14 @@ def _indicator(entry: Any, where: str) -> Indicator:
 
 
 def load_indicators(path: Path | None = None) -> tuple[Indicator, ...]:
-    """The indicator catalogue (the packaged ``indicators.yaml`` unless ``path`` is given)."""
-    where, data = _read(path, "indicators.yaml")
+    """The indicator catalogue (the active definition's ``indicators.yaml`` unless ``path``)."""
+    where, text = _read(path, "indicators.yaml")
+    return indicators_from_text(text, where)
+
+
+def indicators_from_text(text: str, where: str) -> tuple[Indicator, ...]:
+    """The indicator catalogue in the YAML ``text`` (``where`` names it in errors)."""
+    data = _parse(text, where)
     entries = data.get("indicators") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise CatalogueError(f"{where}: expected a non-empty list 'indicators'")
@@ -145,10 +157,17 @@ def _named(entry: Any, where: str) -> dict[str, Any]:
 
 
 def load_typology(top_innovator_threshold: float = 0.40, path: Path | None = None) -> TypologyRules:
-    """The typology rules (the packaged ``typology.yaml`` unless ``path`` is given), with the
-    top-innovator threshold (a fraction, from ``monitor.yaml``) as the parameter
-    ``top_innovator_pct``."""
-    where, data = _read(path, "typology.yaml")
+    """The typology rules (the active definition's ``typology.yaml`` unless ``path`` is given),
+    with the top-innovator threshold (a fraction) as the parameter ``top_innovator_pct``."""
+    where, text = _read(path, "typology.yaml")
+    return typology_from_text(text, where, {"top_innovator_threshold": top_innovator_threshold})
+
+
+def typology_from_text(text: str, where: str, parameters: dict[str, float]) -> TypologyRules:
+    """The typology rules in the YAML ``text``, with the monitor's ``parameters`` available to
+    its conditions (``top_innovator_threshold`` also as ``top_innovator_pct`` = 100 × it)."""
+    data = _parse(text, where)
+    top_innovator_threshold = parameters.get("top_innovator_threshold", 0.40)
     if not isinstance(data, dict):
         raise CatalogueError(f"{where}: expected 'parameters', 'flags' and 'levels'")
     if not 0 < top_innovator_threshold < 1:
@@ -159,12 +178,16 @@ def load_typology(top_innovator_threshold: float = 0.40, path: Path | None = Non
         Parameter(
             TOP_PARAMETER,
             100.0 * top_innovator_threshold,
-            "monitor.yaml: typology.top_innovator_threshold",
+            "monitor.yaml: parameters.top_innovator_threshold",
         )
     ]
+    params += [
+        Parameter(str(name), float(value), "monitor.yaml: parameters")
+        for name, value in parameters.items()
+    ]
     for name, spec in (data.get("parameters") or {}).items():
-        if name == TOP_PARAMETER:
-            raise CatalogueError(f"{where}: '{TOP_PARAMETER}' comes from monitor.yaml")
+        if name == TOP_PARAMETER or name in parameters:
+            raise CatalogueError(f"{where}: '{name}' comes from monitor.yaml")
         if not isinstance(spec, dict) or "value" not in spec or not spec.get("source"):
             raise CatalogueError(f"{where}: parameter '{name}' needs a 'value' and a 'source'")
         params.append(Parameter(str(name), float(spec["value"]), str(spec["source"]).strip()))

@@ -12,12 +12,8 @@ from __future__ import annotations
 import os
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
-
-import yaml
 
 if TYPE_CHECKING:  # imported when used: innomon.stats pulls in numpy and scipy (0.6 s)
     from innomon.stats.disclosure import DisclosureRule
@@ -115,7 +111,9 @@ def replicates() -> int:
     draft build (the test suite uses 50); the published build should keep the default."""
     raw = os.environ.get("INNOMON_REPLICATES", "").strip()
     if not raw:
-        return DEFAULT_REPLICATES
+        from innomon.definition import load_definition
+
+        return load_definition().replicates
     if not raw.isdigit() or int(raw) < MIN_REPLICATES:
         raise ConfigError(
             f"INNOMON_REPLICATES={raw} is not a whole number of at least {MIN_REPLICATES}; "
@@ -159,7 +157,7 @@ def _private_sqlite(database: Path) -> None:
 
 @dataclass(frozen=True)
 class MonitorSettings:
-    """The monitor's choices, read from ``monitor.yaml`` (see the comments there for sources)."""
+    """The monitor's choices, from the monitor definition's ``monitor.yaml`` (sources there)."""
 
     top_innovator_threshold: float
     min_publish_n: int
@@ -172,18 +170,18 @@ class MonitorSettings:
         return DisclosureRule(self.min_publish_n, self.dominance_n, self.dominance_k)
 
 
-@cache
 def monitor_settings() -> MonitorSettings:
-    text = resources.files("innomon").joinpath("monitor.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    threshold = float(data["typology"]["top_innovator_threshold"])
-    if not 0 < threshold < 1:
-        raise ConfigError(
-            f"monitor.yaml: typology.top_innovator_threshold={threshold} must lie between 0 and 1"
-        )
+    """The active monitor definition's choices (``innomon.definition``)."""
+    from innomon.definition import load_definition
+
+    definition = load_definition()
+    try:
+        threshold = definition.parameter("top_innovator_threshold")
+    except KeyError:
+        threshold = 0.40
     return MonitorSettings(
         top_innovator_threshold=threshold,
-        min_publish_n=int(data["disclosure"]["min_publish_n"]),
-        dominance_n=int(data["disclosure"]["dominance_n"]),
-        dominance_k=float(data["disclosure"]["dominance_k"]),
+        min_publish_n=definition.min_publish_n,
+        dominance_n=definition.dominance_n,
+        dominance_k=definition.dominance_k,
     )

@@ -85,6 +85,15 @@ def available_regions() -> list[str]:
     )
 
 
+def region_file_text(code: str) -> str:
+    """The text of the region file ``data/<code>.yaml`` (for a build's checksum)."""
+    if code not in available_regions():
+        raise RegionDataError(
+            f"region '{code}' is unknown; available: {', '.join(available_regions())}"
+        )
+    return resources.files(__package__).joinpath("data", f"{code}.yaml").read_text("utf-8")
+
+
 @cache
 def load_region(code: str) -> Region:
     """Read and check ``data/<code>.yaml``; ``RegionDataError`` names what is wrong."""
@@ -94,8 +103,7 @@ def load_region(code: str) -> Region:
             "(add innomon/region/data/<code>.yaml to define another)"
         )
     fname = f"{code}.yaml"
-    data = yaml.safe_load(resources.files(__package__).joinpath("data", fname).read_text("utf-8"))
-    return parse_region(data, fname)
+    return parse_region(yaml.safe_load(region_file_text(code)), fname)
 
 
 def _check(kind: str, code: str, fname: str, seen: set[str]) -> None:
