@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from innomon.analysis.indicators import PARTNER_TYPES
 from innomon.cli import cli
 from innomon.demo.run import initiatives as demo_initiatives
 from innomon.errors import InputError
@@ -20,6 +19,16 @@ from innomon.registry.models import Firm, FrameCell, Initiative
 from innomon.registry.services import register_firms, register_initiatives
 from innomon.survey.models import QuarantinedRow, Response
 from tests.test_import import VALID
+
+# the shipped workbook's partner questions (partner_<type>)
+PARTNER_TYPES = (
+    "customers",
+    "suppliers",
+    "competitors",
+    "consultants",
+    "knowledge_institutions",
+    "government",
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ exits non-zero (1 for a problem with data or environment, 2 for a wrong command 
 traceback, unless ``INNOMON_DEBUG=1``.
 
 The commands live in modules by area — ``web`` (demo, serve, migrate, createuser), ``data``
-(the register, waves, imports, exports, the panel), ``questionnaire``, ``build`` (builds,
+(the register, waves, imports, exports, the panel), ``instrument`` (check, compare and
+document a questionnaire workbook), ``questionnaire`` (the web questionnaire), ``build`` (builds,
 results, reports, passports), ``publish`` (a wave's report on the public site) and
 ``analyst`` (estimate, weight) — each body wrapped in
 ``_guard.guarded``; ``_common`` holds the YEAR argument, Django's setup and the database check.
@@ -20,7 +21,7 @@ import sys
 import click
 
 from innomon import __version__
-from innomon.cli import analyst, build, data, publish, questionnaire, web
+from innomon.cli import analyst, build, data, instrument, publish, questionnaire, web
 from innomon.cli._guard import Failure
 
 __all__ = ["Failure", "cli", "main"]
@@ -51,7 +52,7 @@ for _command in (
     build.geo,
     build.passports,
     publish.publish,
-    questionnaire.instrument_group,
+    instrument.instrument_group,
     questionnaire.invite,
     questionnaire.remind,
     questionnaire.reopen,

@@ -89,13 +89,13 @@ def results(year: int, indicator: str | None, by: str | None, fmt: str) -> None:
 )
 @click.option(
     "--map-indicator",
-    default="participants",
-    show_default=True,
-    help="Indicator of the maps (its id).",
+    default=None,
+    help="Indicator of the maps (its id). Default: the `map` of the regional chapter in the "
+    "monitor definition's report.yaml.",
 )
 @guarded
 def report(
-    year: int, lang: str, fmt: str, boundaries: tuple[Path, ...], map_indicator: str
+    year: int, lang: str, fmt: str, boundaries: tuple[Path, ...], map_indicator: str | None
 ) -> None:
     """Write the annual report of wave YEAR from its latest build: standalone HTML, PDF
     (Typst) and an Excel workbook, in Dutch and English, to out/<region>/<year>/."""

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from innomon.cli._common import NO_WAVE_PANEL, find_wave, ready, year_argument
-from innomon.cli._guard import guarded
+from innomon.cli._guard import Failure, guarded
 
 _PATH = click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 
@@ -57,11 +57,12 @@ def import_(year: int, path: Path, mapping_path: Path | None, source: str | None
     from innomon.config import private_dir
 
     ready()
-    from innomon.intake.importer import QUARANTINED_EXIT, import_wave, registry_instrument
+    from innomon.intake.importer import QUARANTINED_EXIT, import_wave
+    from innomon.survey.questionnaires import wave_instrument
 
     wave = find_wave(year)
     result = import_wave(
-        wave, path, registry_instrument(), private_dir(), mapping_path=mapping_path, source=source
+        wave, path, wave_instrument(wave), private_dir(), mapping_path=mapping_path, source=source
     )
     click.echo(
         f"innomon: {path.name}: {result.rows} rows — {result.stored} stored, "
@@ -97,10 +98,10 @@ def export(year: int, fmt: str) -> None:
 
     ready()
     from innomon.intake.export import export_wave
-    from innomon.intake.importer import registry_instrument
+    from innomon.survey.questionnaires import wave_instrument
 
     wave = find_wave(year, NO_WAVE_PANEL)
-    path = export_wave(wave, registry_instrument(), fmt, private_dir())
+    path = export_wave(wave, wave_instrument(wave), fmt, private_dir())
     click.echo(f"innomon: wrote {path}")
 
 
@@ -125,28 +126,83 @@ def wave() -> None:
     help="Last day of fieldwork (YYYY-MM-DD).",
 )
 @click.option(
-    "--version", "version", default=None, help="Questionnaire version (default: the instrument's)."
+    "--questionnaire",
+    "questionnaire",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The XLSForm workbook (.xlsx) the wave is asked with (default: the packaged one). "
+    "It is stored with the wave.",
+)
+@click.option(
+    "--version",
+    "version",
+    default=None,
+    metavar="V",
+    help="Check that the workbook's version (its settings sheet) is V.",
 )
 @guarded
-def wave_add(year: int, invited: int, start: Any, end: Any, version: str | None) -> None:
-    """Open wave YEAR."""
+def wave_add(
+    year: int, invited: int, start: Any, end: Any, questionnaire: Path | None, version: str | None
+) -> None:
+    """Open wave YEAR, asked with the questionnaire workbook FILE (stored with the wave:
+    nothing done later changes the questionnaire of this wave)."""
     from innomon.config import region_code
 
     ready()
-    from innomon.instrument import load_instrument
     from innomon.registry.models import Region
-    from innomon.survey.services import create_wave
+    from innomon.survey.questionnaires import check_questionnaire, default_workbook, open_wave
 
-    v = version or load_instrument().version
-    w = create_wave(
+    path = questionnaire or default_workbook()
+    data = _read_workbook(path)
+    if version is not None:
+        found = check_questionnaire(data, path.name).version
+        if found != version:
+            raise Failure(
+                f"{path.name}, sheet settings, column version: the workbook's version is "
+                f"{found!r}, not {version!r}; give --version {found} or the workbook of "
+                f"version {version}"
+            )
+    w = open_wave(
         Region.objects.get(code=region_code()),
         year,
-        questionnaire_version=v,
         fieldwork_start=start.date(),
         fieldwork_end=end.date(),
         invited=invited,
+        data=data,
+        filename=path.name,
     )
-    click.echo(f"innomon: wave {w.year} opened (questionnaire {v}, {invited} invited)")
+    click.echo(
+        f"innomon: wave {w.year} opened (questionnaire {w.questionnaire_file}, version "
+        f"{w.questionnaire_version}, sha256 {w.questionnaire_sha256[:12]}…, {invited} invited)"
+    )
+
+
+@wave.command("questionnaire")
+@year_argument
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the workbook (default: the wave's file name in the current folder).",
+)
+@guarded
+def wave_questionnaire(year: int, out: Path | None) -> None:
+    """Write the questionnaire workbook wave YEAR was asked with (as stored with the wave), and
+    show its file name, version and checksum."""
+    ready()
+    wave = find_wave(year, NO_WAVE_PANEL)
+    target = out or Path(wave.questionnaire_file or f"questionnaire-{year}.xlsx")
+    target.write_bytes(bytes(wave.questionnaire))
+    click.echo(
+        f"innomon: wave {year} questionnaire {wave.questionnaire_file} (version "
+        f"{wave.questionnaire_version}, sha256 {wave.questionnaire_sha256}) written to {target}"
+    )
+
+
+def _read_workbook(path: Path) -> bytes:
+    """The bytes of a workbook the user named; a missing file is one line."""
+    if not path.is_file():
+        raise Failure(f"{path.name}: no such file ({path}); check the path", exit_code=2)
+    return path.read_bytes()
 
 
 @click.group()

@@ -1,4 +1,4 @@
-"""The questionnaire: ``innomon instrument codebook``, ``invite``, ``remind`` and ``reopen``."""
+"""The web questionnaire: ``innomon invite``, ``remind`` and ``reopen``."""
 
 from __future__ import annotations
 
@@ -8,43 +8,6 @@ import click
 
 from innomon.cli._common import NO_WAVE_PANEL, find_wave, ready, year_argument
 from innomon.cli._guard import Failure, guarded
-
-
-@click.group("instrument")
-def instrument_group() -> None:
-    """The questionnaire (XLSForm instrument)."""
-
-
-@instrument_group.command("codebook")
-@click.option(
-    "--version",
-    "version",
-    metavar="V",
-    help="Only the questions asked in questionnaire version V (e.g. 2018.1).",
-)
-@click.option(
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory for codebook.md and codebook.csv (default: "
-    "$INNOMON_HOME/out/<region>/instrument).",
-)
-@guarded
-def instrument_codebook(version: str | None, output: Path | None) -> None:
-    """Write the codebook of the questionnaire — variable, question (nl/en), type, answer codes
-    with labels, relevance, since which wave — as Markdown and CSV."""
-    from innomon.config import out_dir, region_code
-
-    ready()
-    from innomon.instrument import write_codebook
-    from innomon.intake.importer import registry_instrument
-
-    target = output or out_dir() / region_code() / "instrument"
-    loaded = registry_instrument()
-    md_path, csv_path = write_codebook(loaded, target, version)
-    click.echo(
-        f"innomon: codebook of questionnaire {version or loaded.version} written to "
-        f"{md_path} and {csv_path.name}"
-    )
 
 
 @click.command()

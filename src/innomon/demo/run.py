@@ -61,7 +61,8 @@ def load(
 ) -> None:
     """Write the generated monitor in one transaction: all of it, or nothing. The answers go
     the way real answers go: each wave is written as a Qualtrics export and imported."""
-    from innomon.intake.importer import import_wave, registry_instrument
+    from innomon.intake.importer import import_wave
+    from innomon.survey.questionnaires import open_wave, wave_instrument
 
     with transaction.atomic():
         on_step("initiatives")
@@ -78,18 +79,17 @@ def load(
                 origin="synthetic demo frame (innomon/demo/data/parameters.yaml)",
             )
         on_step("waves")
-        instrument = registry_instrument()
         firms = {f["kvk"]: f for f in data.firms}
         for w in data.waves:
-            wave = survey.create_wave(
+            wave = open_wave(  # asked with the default workbook, stored with the wave
                 region,
                 w.year,
-                questionnaire_version=w.questionnaire_version,
                 fieldwork_start=w.fieldwork_start,
                 fieldwork_end=w.fieldwork_end,
                 invited=w.invited,
                 synthetic=True,
             )
+            instrument = wave_instrument(wave)
             # the invitation list first; the export then fills in who answered
             survey.record_responses(
                 wave,
@@ -148,7 +148,7 @@ def run(on_step: Callable[[str], None] = lambda step: None) -> list[Path]:
 
     for wave in Wave.objects.filter(region=region).order_by("year"):
         if latest_build(wave) is None:
-            build_wave(wave, make_analyse(wave.year))
+            build_wave(wave, make_analyse(wave))
     on_step("reports")
     paths = build_reports(region, config.out_dir())
     # the demo's waves are synthetic: the team "publishes" them, so the landing page links

@@ -21,6 +21,7 @@ from innomon.config import create_private_file, private_mkdir
 from innomon.errors import InputError, Problem, name_the_file
 from innomon.instrument import Instrument
 from innomon.survey.models import Response, Wave
+from innomon.survey.questionnaires import wave_instrument
 
 from .cells import FORMULA_START as FORMULA_START  # re-exported
 from .cells import formula_safe
@@ -127,10 +128,14 @@ def _inert(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     return frame
 
 
-def export_wave(wave: Wave, instrument: Instrument, fmt: str, out_dir: Path) -> Path:
-    """Write the cleaned wave to ``<out_dir>/<region>/<year>/wave-<year>.<fmt>`` (atomically).
-    It holds every firm's KvK number and answers: the command passes the private tree
-    (``config.private_dir()``), and the file is created 0600 in a 0700 folder from the start."""
+def export_wave(wave: Wave, instrument: Instrument | None, fmt: str, out_dir: Path) -> Path:
+    """Write the cleaned wave to ``<out_dir>/<region>/<year>/wave-<year>.<fmt>`` (atomically),
+    with the columns and labels of ``instrument`` — None: the questionnaire the wave was asked
+    with (``wave_instrument``), which is what the command uses. It holds every firm's KvK number
+    and answers: the command passes the private tree (``config.private_dir()``), and the file
+    is created 0600 in a 0700 folder from the start."""
+    if instrument is None:
+        instrument = wave_instrument(wave)
     if fmt not in FORMATS:
         raise InputError(
             [Problem("--format", None, None, f"'{fmt}' is not one of {', '.join(FORMATS)}")]

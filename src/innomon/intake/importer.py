@@ -37,6 +37,7 @@ from innomon.instrument.validate import validate_table
 from innomon.registry.models import Firm, Municipality, validate_kvk
 from innomon.survey.models import ImportBatch, QuarantinedRow, Response, Wave
 from innomon.survey.panel import normalise_name
+from innomon.survey.questionnaires import wave_instrument
 from innomon.survey.responses import WRITTEN, Outcome, store_responses
 from innomon.survey.responses import registry_instrument as registry_instrument  # re-exported
 
@@ -453,16 +454,17 @@ def _answer_rows(columns: dict[str, np.ndarray], n: int) -> list[dict[str, Any]]
 def import_wave(
     wave: Wave,
     path: Path,
-    instrument: Instrument,
+    instrument: Instrument | None,
     out_dir: Path,
     *,
     mapping_path: Path | None = None,
     source: str | None = None,
 ) -> ImportResult:
-    """Import ``path`` into ``wave``; see the module docstring. File-level problems (wrong
-    type, unreadable, columns that mean nothing, a missing required question) are an
-    ``InputError`` and nothing is written."""
-    instrument = instrument.as_of(wave.year)
+    """Import ``path`` into ``wave``; see the module docstring. ``instrument`` is the
+    questionnaire the file answers; None: the wave's own (``wave_instrument``), which is what
+    the command uses. File-level problems (wrong type, unreadable, columns that mean nothing, a
+    missing required question) are an ``InputError`` and nothing is written."""
+    instrument = (instrument or wave_instrument(wave)).as_of(wave.year)
     table = read_source(path)
     mapping = load_mapping(mapping_path, source, table.kind)
     _header_problems(table, mapping, instrument)

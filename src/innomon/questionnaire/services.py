@@ -23,9 +23,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from innomon.errors import InputError, Problem
-from innomon.instrument import Instrument, load_instrument
-from innomon.registry.models import Firm, Initiative
+from innomon.instrument import Instrument
+from innomon.registry.models import Firm
 from innomon.survey.models import Response, Wave
+from innomon.survey.questionnaires import wave_instrument
 from innomon.survey.responses import Outcome, Policy, confirm_unverified, store_responses
 
 from . import form
@@ -33,7 +34,6 @@ from .models import Draft, Invitation, OpenLink, link_days, new_token
 
 LANGUAGES = ("nl", "en")
 SOURCE = "web questionnaire"
-_instruments: dict[tuple, Instrument] = {}
 
 
 def base_url() -> str:
@@ -42,16 +42,9 @@ def base_url() -> str:
 
 
 def instrument_for(wave: Wave) -> Instrument:
-    """The questionnaire of ``wave`` with the registry's initiatives, loaded once per process
-    (and again when the registry changes)."""
-    initiatives = tuple(Initiative.objects.order_by("name").values_list("name", "type"))
-    key = (wave.year, initiatives)
-    if key not in _instruments:
-        full = load_instrument(initiatives=[{"name": n, "type": t} for n, t in initiatives])
-        if len(_instruments) > 8:
-            _instruments.clear()
-        _instruments[key] = full.as_of(wave.year)
-    return _instruments[key]
+    """The questionnaire ``wave`` is asked with (the workbook it stores), with the registry's
+    initiatives: ``survey.questionnaires.wave_instrument``."""
+    return wave_instrument(wave)
 
 
 def invitation_path(invitation: Invitation) -> str:

@@ -4,32 +4,91 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from innomon.instrument import validate
+from innomon.instrument import InstrumentError, validate
 from innomon.instrument.validate import show
 
 from .models import ImportBatch, Participation, QuarantinedRow, Response, ResponseEdit, Wave
+from .questionnaires import (
+    answers_held,
+    assign_questionnaire,
+    check_questionnaire,
+    locked_message,
+    wave_instrument,
+)
 from .responses import (
     FIELDS,
     WRITTEN,
     Policy,
     record_problems,
-    registry_instrument,
     store_responses,
 )
 
 BACK_OFFICE = "back office"
 
 
+class WaveForm(forms.ModelForm):
+    """A wave, and the questionnaire workbook it is asked with: uploaded when the wave is
+    opened (default: the packaged one), or replaced while the wave holds no responses yet.
+    The workbook is checked as the import and the web questionnaire will read it."""
+
+    upload = forms.FileField(
+        label=_("questionnaire workbook (.xlsx)"),
+        required=False,
+        help_text=_(
+            "The XLSForm workbook this wave is asked with. Leave empty to keep the stored one "
+            "(a new wave: the packaged questionnaire). It can be replaced only while the wave "
+            "holds no responses or imports."
+        ),
+    )
+
+    class Meta:
+        model = Wave
+        fields = [
+            "region",
+            "year",
+            "fieldwork_start",
+            "fieldwork_end",
+            "invited",
+            "is_synthetic",
+            "published_at",
+            "upload",
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload = data.get("upload")
+        self.questionnaire = None
+        if upload is None:
+            return data
+        if answers_held(self.instance):
+            self.add_error("upload", locked_message(self.instance))
+            return data
+        content = upload.read()
+        try:
+            instrument = check_questionnaire(content, upload.name)
+        except InstrumentError as exc:
+            self.add_error("upload", str(exc))
+        else:
+            self.questionnaire = (content, upload.name, instrument)
+        return data
+
+
 @admin.register(Wave)
 class WaveAdmin(admin.ModelAdmin):
+    form = WaveForm
     list_display = [
         "year",
         "region",
+        "questionnaire_file",
         "questionnaire_version",
         "fieldwork_start",
         "fieldwork_end",
@@ -37,6 +96,54 @@ class WaveAdmin(admin.ModelAdmin):
         "is_synthetic",
     ]
     list_filter = ["region"]
+    readonly_fields = [
+        "questionnaire_file",
+        "questionnaire_version",
+        "questionnaire_sha256",
+        "questionnaire_download",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("questionnaire")
+
+    @admin.display(description=_("stored workbook"))
+    def questionnaire_download(self, obj: Wave) -> str:
+        if obj.pk is None or not obj.questionnaire_sha256:
+            return "—"
+        return format_html(
+            '<a href="{}" download="{}">{}</a>',
+            reverse("admin:survey_wave_questionnaire", args=[obj.pk]),
+            obj.questionnaire_file,
+            _("download"),
+        )
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/questionnaire/",
+                self.admin_site.admin_view(self.questionnaire_view),
+                name="survey_wave_questionnaire",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def questionnaire_view(self, request, pk: int) -> HttpResponse:
+        """The wave's stored workbook, as it was asked (for the team)."""
+        wave = get_object_or_404(Wave, pk=pk)
+        if not self.has_view_permission(request, wave):
+            raise PermissionDenied
+        response = HttpResponse(
+            bytes(wave.questionnaire),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{wave.questionnaire_file}"'
+        return response
+
+    def save_model(self, request, obj: Wave, form, change: bool) -> None:
+        if form.questionnaire is not None:
+            content, name, instrument = form.questionnaire
+            assign_questionnaire(obj, content, name, instrument, save=False)
+        super().save_model(request, obj, form, change)
 
 
 class ResponseForm(forms.ModelForm):
@@ -67,7 +174,7 @@ class ResponseForm(forms.ModelForm):
         if not isinstance(answers, Mapping) or wave is None or not edited:
             return []
         status = data.get("status") or self.instance.status
-        instrument = registry_instrument().as_of(wave.year)
+        instrument = wave_instrument(wave)
         found = validate(instrument, answers, complete=status == Response.Status.COMPLETE)
         dutch = (translation.get_language() or "nl").startswith("nl")
         return [
@@ -118,6 +225,9 @@ class ResponseAdmin(admin.ModelAdmin):
     search_fields = ["firm__kvk", "firm__name"]
     raw_id_fields = ["firm"]
     list_select_related = ["firm", "wave", "wave__region"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("wave__questionnaire")
 
     def get_readonly_fields(self, request, obj=None) -> tuple[str, ...]:
         # a response belongs to its firm and wave; another firm or wave is another response
@@ -178,6 +288,9 @@ class ParticipationAdmin(admin.ModelAdmin):
     list_filter = ["wave", "initiative__type"]
     raw_id_fields = ["firm"]
     list_select_related = ["firm", "initiative", "wave", "wave__region"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("wave__questionnaire")
 
 
 @admin.register(ResponseEdit)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -16,7 +18,15 @@ class Wave(models.Model):
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="waves")
     year = models.PositiveSmallIntegerField(_("year"))
+    # The XLSForm workbook the wave is asked with, stored with it (``survey.questionnaires``):
+    # nothing done later — a new workbook for a later wave, an edited packaged file — changes
+    # the questionnaire of this wave. ``questionnaire_version`` is its settings sheet's version.
     questionnaire_version = models.CharField(_("questionnaire version"), max_length=40)
+    questionnaire = models.BinaryField(_("questionnaire workbook"), default=b"", editable=False)
+    questionnaire_file = models.CharField(_("questionnaire file"), max_length=255, blank=True)
+    questionnaire_sha256 = models.CharField(
+        _("questionnaire checksum (SHA-256)"), max_length=64, blank=True
+    )
     fieldwork_start = models.DateField(_("fieldwork start"))
     fieldwork_end = models.DateField(_("fieldwork end"))
     invited = models.PositiveIntegerField(_("firms invited"))
@@ -39,6 +49,27 @@ class Wave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.code} {self.year}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A wave saved without a questionnaire gets the default workbook (its bytes, file
+        name, checksum and version), so that every wave holds the one it is asked with."""
+        if not self.questionnaire_sha256:
+            from .questionnaires import default_questionnaire
+
+            data, filename, sha256, version = default_questionnaire()
+            self.questionnaire, self.questionnaire_file = data, filename
+            self.questionnaire_sha256, self.questionnaire_version = sha256, version
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], *QUESTIONNAIRE_FIELDS}
+        super().save(*args, **kwargs)
+
+
+QUESTIONNAIRE_FIELDS = (
+    "questionnaire",
+    "questionnaire_file",
+    "questionnaire_sha256",
+    "questionnaire_version",
+)
 
 
 class Response(models.Model):

@@ -49,6 +49,7 @@ from innomon.instrument import Instrument, load_instrument
 from innomon.registry.models import Firm, Initiative
 
 from .models import Participation, Response, Wave
+from .questionnaires import wave_instrument
 
 FIELDS = (
     "status",
@@ -62,8 +63,8 @@ FIELDS = (
 KEYS = ("kvk", "firm_id", *FIELDS)
 STATUSES = frozenset(Response.Status.values)
 LANGUAGES = ("", "nl", "en")
-# The questions whose answers are the initiatives a firm takes part in (their choices are the
-# registry's initiatives). Other questions may offer the same choices and mean something else.
+# The shipped questionnaire's questions whose answers are the initiatives a firm takes part in;
+# a wave's own questionnaire names its own (``participation_questions``).
 PARTICIPATION_QUESTIONS = (
     "initiatives_network",
     "initiatives_test_environment",
@@ -124,8 +125,9 @@ _instruments: dict[tuple[tuple[str, str], ...], Instrument] = {}
 
 
 def registry_instrument() -> Instrument:
-    """The questionnaire with the initiative choices of the registry in the database (loaded
-    once per process and registry)."""
+    """The packaged questionnaire with the initiative choices of the registry in the database
+    (loaded once per process and registry). Not a wave's questionnaire: a wave is asked with
+    the workbook it stores (``survey.questionnaires.wave_instrument``)."""
     initiatives = tuple(Initiative.objects.order_by("name").values_list("name", "type"))
     if initiatives not in _instruments:
         if len(_instruments) > 8:
@@ -149,11 +151,29 @@ def initiative_ids(instrument: Instrument) -> dict[str, int]:
     }
 
 
-def participations(answers: Mapping[str, Any], codes: Mapping[str, int]) -> set[int]:
-    """The initiatives (ids) a firm's ``answers`` say it takes part in; ``codes`` is
-    ``initiative_ids(instrument)``. The one derivation, for every way answers arrive."""
+def participation_questions(instrument: Instrument) -> tuple[str, ...]:
+    """The questions whose answers are the initiatives a firm takes part in: the select_multiple
+    questions whose choice list is one the registry fills (``Instrument.registry_lists``, the
+    ``__registry__`` rows of the workbook's choices sheet) — by the workbook's convention, not by
+    name, so a team's own questionnaire names its own."""
+    lists = set(instrument.registry_lists)
+    return tuple(
+        q.name
+        for q in instrument.variables()
+        if q.type == "select_multiple" and q.list_name in lists
+    )
+
+
+def participations(
+    answers: Mapping[str, Any],
+    codes: Mapping[str, int],
+    questions: Sequence[str] = PARTICIPATION_QUESTIONS,
+) -> set[int]:
+    """The initiatives (ids) a firm's ``answers`` to ``questions`` say it takes part in;
+    ``codes`` is ``initiative_ids(instrument)``, ``questions`` its ``participation_questions``.
+    The one derivation, for every way answers arrive."""
     found: set[int] = set()
-    for question in PARTICIPATION_QUESTIONS:
+    for question in questions:
         chosen = answers.get(question)
         if isinstance(chosen, list | tuple):
             found.update(codes[c] for c in chosen if isinstance(c, str) and c in codes)
@@ -312,7 +332,7 @@ def store_responses(
     ``source`` names the batch in error messages. With ``refuse_conflicts`` a conflict
     rejects the whole batch with an ``InputError`` (nothing written); otherwise conflicts are
     reported in the result and the other records stored. ``instrument`` is the questionnaire
-    the answers follow (for the initiative codes); by default the registry's.
+    the answers follow (for the initiative codes); by default the wave's own.
     """
     records = list(records)
     checked = _checked(wave, records, source)
@@ -411,8 +431,12 @@ def _derive_participations(
     the missing ones added, the others removed, the rest left alone."""
     if not answered or not Initiative.objects.exists():
         return  # no initiative, no participation
-    codes = initiative_ids(instrument if instrument is not None else registry_instrument())
-    wanted = {firm_id: participations(answers, codes) for firm_id, answers in answered.items()}
+    chosen = instrument if instrument is not None else wave_instrument(wave)
+    codes = initiative_ids(chosen)
+    questions = participation_questions(chosen)
+    wanted = {
+        firm_id: participations(answers, codes, questions) for firm_id, answers in answered.items()
+    }
     have: dict[int, dict[int, int]] = defaultdict(dict)  # firm → initiative → participation
     for chunk in _chunks(list(wanted)):
         for pk, firm_id, initiative_id in Participation.objects.filter(
