@@ -8,7 +8,6 @@ import math
 import numpy as np
 import pytest
 
-from innomon.analysis.indicators import DeriveSettings, derive
 from innomon.analysis.participation import (
     initiatives_per_firm,
     level_contrast,
@@ -22,6 +21,7 @@ from innomon.analysis.typology import class_columns, classify
 from innomon.catalogue import load_typology
 from innomon.stats import estimate, jkn, make_design
 
+from ._variables import variables
 from .test_typology import firm, product
 
 
@@ -115,8 +115,8 @@ def ladder_sample():
         recs.append(firm(process_innovation=1, n_initiatives=int(i % 4 == 0)))
     for i in range(15):
         recs.append(firm(n_initiatives=int(i == 0), initiatives_incubator=["c"] * (i == 0)))
-    data = derive(recs, DeriveSettings(2019))
-    data.update(class_columns(classify(recs, load_typology(0.40), 2019)))
+    data = variables(recs, 2019)
+    data.update(class_columns(classify(data, load_typology(0.40))))
     return data, make_design(weights=np.ones(len(recs)))
 
 

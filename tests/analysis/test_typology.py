@@ -8,9 +8,10 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from innomon.analysis.indicators import DeriveSettings, derive
 from innomon.analysis.typology import class_columns, classify
 from innomon.catalogue import CatalogueError, load_typology
+
+from ._variables import variables
 
 WAVE = 2019
 
@@ -51,7 +52,7 @@ def product(ntm_pct=None, new_to_market=1, ntf_pct=10.0, **more):
 
 
 def one(rules, rec, wave_year=WAVE):
-    (classes,) = classify([rec], rules, wave_year)
+    (classes,) = classify(variables([rec], wave_year), rules)
     return classes
 
 
@@ -169,17 +170,20 @@ def test_frugal_needs_top_and_threshold_is_a_parameter(rules):
 
 def test_top_flag_agrees_with_the_derived_indicator(rules):
     recs = [product(x) for x in (0.0, 39.0, 40.0, 41.0, 100.0)] + [firm(), product(None)]
-    classes = classify(recs, rules, WAVE)
-    derived = derive(recs, DeriveSettings(WAVE, top_innovator_threshold=0.40))["top_innovator"]
+    classes = classify(variables(recs, WAVE), rules)
+    derived = variables(recs, WAVE, top_innovator_threshold=0.40)["top_innovator"]
     flags = class_columns(classes)["top"]
     np.testing.assert_array_equal(np.isnan(flags), np.isnan(derived))
     np.testing.assert_array_equal(flags[~np.isnan(flags)], derived[~np.isnan(derived)])
 
 
 def test_class_columns(rules):
-    classes = classify([firm(), product(None), product(60.0)], rules, WAVE)
+    classes = classify(variables([firm(), product(None), product(60.0)], WAVE), rules)
     cols = class_columns(classes)
     assert set(cols) == {"ladder_level", "top", "frugal", "micro_veteran"}
+    levels = {f"level_{lv.id}" for lv in rules.levels}
+    assert set(class_columns(classes, rules)) == set(cols) | levels
+    assert class_columns(classes, rules)["level_top_innovator"].tolist()[0::2] == [0.0, 1.0]
     assert cols["ladder_level"][0] == 0
     assert math.isnan(cols["ladder_level"][1])
     assert cols["ladder_level"][2] == 3
@@ -187,7 +191,7 @@ def test_class_columns(rules):
 
 
 def test_every_rule_variable_is_derived(rules):
-    derived = derive([firm()], DeriveSettings(WAVE))
+    derived = variables([firm()], WAVE)
     assert rules.variables() <= set(derived)
     assert {p.name for p in rules.parameters} >= {"top_innovator_pct", "frugal_max_spend_pct"}
     assert all(p.source for p in rules.parameters)
@@ -210,9 +214,11 @@ def test_bad_rules_file_is_named(tmp_path):
     with pytest.raises(CatalogueError, match=r"typology.yaml: flag 'top'.*not a condition"):
         load_typology(0.4, path=path)
     path.write_text(BAD_RULES.replace("~", ">"))
-    with pytest.raises(CatalogueError, match="the typology needs a flag 'frugal'"):
+    with pytest.raises(CatalogueError, match="ladder levels must be listed"):
         load_typology(0.4, path=path)
-    packaged = resources.files("innomon").joinpath("analysis/data/typology.yaml").read_text()
+    packaged = (
+        resources.files("innomon").joinpath("monitors/noord-nederland/typology.yaml").read_text()
+    )
     path.write_text(packaged.replace("< frugal_max_spend_pct", "< nope"))
     with pytest.raises(CatalogueError, match="unknown parameter 'nope'"):
         load_typology(0.4, path=path)

@@ -21,12 +21,14 @@ from innomon.builds.analyse import build_with_summary
 from innomon.builds.models import Build
 from innomon.demo.run import initiatives
 from innomon.instrument import validate
-from innomon.instrument.forms.build_workbook import MAX_AMOUNT, MAX_PERSONS
 from innomon.registry.services import load_frame, register_firms, register_initiatives
 from innomon.survey.models import Response
 from innomon.survey.responses import registry_instrument, store_responses
 
 YEAR = 2019
+# the workbook's bounds: the constraints of employees and theme19_finance_gap_amount
+MAX_PERSONS = 100_000
+MAX_AMOUNT = 1_000_000
 FIRMS = 60
 SBI_CODES = ("0111", "1071", "2511", "3511", "4120", "4711", "4941", "5610", "6201", "6420",
              "6810", "7022", "7830", "8559", "8621", "9602")  # fmt: skip

@@ -105,7 +105,7 @@ class SupermodularityResult:
     ``method`` is ``taylor`` or the replicate kind; the reference distribution is normal."""
 
     outcome: Contrast
-    top: Contrast
+    top: Contrast | None  # None: no top-innovator variable
     alpha: float
     level: float
     method: str
@@ -160,10 +160,11 @@ def _inputs(
     invest: str,
     collab: str,
     outcome: str,
-    top: str,
+    top: str | None,
 ) -> _Inputs:
     n = design.n
-    a, b, t = _binary(data, invest, n), _binary(data, collab, n), _binary(data, top, n)
+    a, b = _binary(data, invest, n), _binary(data, collab, n)
+    t = np.full(n, np.nan) if top is None else _binary(data, top, n)
     try:
         y = numeric_column(data, outcome, n)
     except ValueError as exc:
@@ -206,24 +207,27 @@ def strategy_table(
     invest: str,
     collab: str,
     outcome: str,
-    top: str,
+    top: str | None,
     level: float = 0.95,
     disclosure: DisclosureRule | None = None,
 ) -> list[Cell]:
     """The 2×2 of exclusive strategies (neither, invest only, collab only, both): per cell the
     design-based mean ``outcome`` and proportion of ``top`` innovators, from
     ``innomon.stats.estimate(…, by=[(strategy,)])``. Missing values are excluded per variable
-    and counted (``n_missing``); a strategy without respondents gets an empty, suppressed cell."""
+    and counted (``n_missing``); a strategy without respondents gets an empty, suppressed cell.
+    Without ``top`` (None) the cells' top-innovator shares are empty and suppressed."""
     rule = disclosure or DisclosureRule()
     inp = _inputs(data, design, invest, collab, outcome, top)
     cell_name = _free_name(data, "strategy")
     names = np.array([s[0] for s in STRATEGIES] + [None], dtype=object)
-    work = {outcome: inp.outcome, top: inp.top, cell_name: names[inp.code]}
+    work = {outcome: inp.outcome, cell_name: names[inp.code]}
+    if top is not None:
+        work[top] = inp.top
     found = estimate(
         work,
         design,
         mean=[outcome],
-        prop=[top],
+        prop=[] if top is None else [top],
         by=[(cell_name,)],
         level=level,
         disclosure=rule,
@@ -234,7 +238,9 @@ def strategy_table(
         domain = ((cell_name, name),)
         mean = by_key.get(("mean", None, name)) or _empty("mean", outcome, None, domain, rule)
         share = by_key.get(("proportion", "1", name))
-        if share is None:
+        if top is None:
+            share = _empty("proportion", "top", "1", domain, rule)
+        elif share is None:
             zero = by_key.get(("proportion", "0", name))  # nobody in the cell is a top innovator
             share = (
                 _empty("proportion", top, "1", domain, rule)
@@ -334,7 +340,7 @@ def supermodularity_test(
     invest: str,
     collab: str,
     outcome: str,
-    top: str,
+    top: str | None,
     *,
     level: float = 0.95,
     alpha: float = 0.05,
@@ -348,7 +354,7 @@ def supermodularity_test(
     method = design.kind if isinstance(design, ReplicateDesign) else "taylor"
     return SupermodularityResult(
         _contrast(outcome, inp.outcome, inp.code, design, 1.0, level, alpha),
-        _contrast(top, inp.top, inp.code, design, 100.0, level, alpha),
+        None if top is None else _contrast(top, inp.top, inp.code, design, 100.0, level, alpha),
         alpha,
         level,
         method,
@@ -361,7 +367,7 @@ def complementarity(
     invest: str,
     collab: str,
     outcome: str,
-    top: str,
+    top: str | None,
     controls: Sequence[str] = (),
     *,
     level: float = 0.95,

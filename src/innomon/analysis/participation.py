@@ -11,8 +11,10 @@
 - ``top_without_collaboration``: the share of top innovators that reach the top without taking
   part in any initiative.
 
-``data`` holds the columns of ``indicators.derive`` plus ``typology.class_columns``; ``design``
-is a ``Design`` (Taylor) or ``ReplicateDesign`` over the same rows.
+``data`` holds the wave's per-firm variables plus ``typology.class_columns``; the variables the
+analyses read are parameters (the monitor definition's ``roles.participation`` names them; the
+defaults are the Northern Netherlands monitor's). ``design`` is a ``Design`` (Taylor) or
+``ReplicateDesign`` over the same rows.
 """
 
 from __future__ import annotations
@@ -188,18 +190,14 @@ def initiatives_per_firm(
     design: Design | ReplicateDesign,
     *,
     by: Sequence[tuple[str, ...]] = ((),),
+    count: str = "n_initiatives",
+    per_participant: str = "n_initiatives_participants",
     disclosure: DisclosureRule | None = None,
 ) -> list[IndicatorEstimate]:
-    """The mean number of initiatives per firm (``n_initiatives``: all firms, 0 for
-    non-participants) and per participant (``n_initiatives_participants``), in every cell of
-    ``by`` (e.g. ``[(), ("ladder_level",)]``)."""
-    return estimate_means(
-        data,
-        design,
-        ["n_initiatives", "n_initiatives_participants"],
-        by,
-        disclosure=disclosure,
-    )
+    """The mean number of initiatives per firm (``count``: all firms, 0 for non-participants)
+    and per participant (``per_participant``), in every cell of ``by`` (e.g.
+    ``[(), ("ladder_level",)]``)."""
+    return estimate_means(data, design, [count, per_participant], by, disclosure=disclosure)
 
 
 def types_by_level(

@@ -1,8 +1,10 @@
-"""The firm typology: the innovation-pyramid ladder and the flags top innovator, frugal
-super-innovator and micro-veteran — rules as data, applied by code.
+"""The firm typology: the innovation-pyramid ladder and yes/no flags (in the Northern Netherlands
+monitor: top innovator, frugal super-innovator and micro-veteran) — rules as data, applied by
+code.
 
-The rules (``analysis/data/typology.yaml``, read by ``innomon.catalogue``) are conditions on the
-per-firm variables of ``innomon.analysis.indicators.derive``, of the form ``variable op value``
+The rules (the monitor definition's ``typology.yaml``, read by ``innomon.catalogue``) are
+conditions on the per-firm variables of the wave (questions, calculations, context and domains,
+by name), of the form ``variable op value``
 (``op`` one of ``== != < <= > >=``; ``value`` a number or the name of a parameter), combined
 with ``all`` / ``any``. They are evaluated in three-valued logic: a comparison with a missing
 value is *unknown*; ``all`` is false if any term is false, unknown if any is unknown, else true;
@@ -19,12 +21,10 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-
-from .indicators import DeriveSettings, derive
 
 OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq,
@@ -37,7 +37,8 @@ OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
 TOP = "top"
 FRUGAL = "frugal"
 MICRO_VETERAN = "micro_veteran"
-FLAGS = (TOP, FRUGAL, MICRO_VETERAN)
+FLAGS = (TOP, FRUGAL, MICRO_VETERAN)  # the Northern Netherlands monitor's flags (none required)
+LEVEL = "ladder_level"
 TOP_PARAMETER = "top_innovator_pct"  # 100 × the top-innovator threshold of monitor.yaml
 
 
@@ -101,7 +102,8 @@ class Level:
 
 @dataclass(frozen=True)
 class Flag:
-    """A yes/no class of firms (``top``, ``frugal``, ``micro_veteran``) and its rule."""
+    """A yes/no class of firms (any id, e.g. ``top``, ``frugal``, ``micro_veteran``) and its
+    rule."""
 
     id: str
     name_nl: str
@@ -121,17 +123,15 @@ class TypologyRules:
 
     def __post_init__(self) -> None:
         ids = [f.id for f in self.flags]
-        for required in FLAGS:
-            if required not in ids:
-                raise ValueError(f"the typology needs a flag '{required}'")
+        for flag_id in ids:
+            if not flag_id.isidentifier():
+                raise ValueError(f"flag id '{flag_id}' is not a variable name")
         if len(set(ids)) != len(ids):
             raise ValueError("flag ids must be unique")
         scores = [lv.score for lv in self.levels]
         if not scores or scores != sorted(set(scores), reverse=True):
             raise ValueError("ladder levels must be listed from the highest score down, once each")
         names = {p.name for p in self.parameters}
-        if TOP_PARAMETER not in names:
-            raise ValueError(f"the typology needs the parameter '{TOP_PARAMETER}'")
         for rule in [*(f.rule for f in self.flags), *(lv.rule for lv in self.levels)]:
             for c in rule.conditions():
                 if isinstance(c.value, str) and c.value not in names:
@@ -167,7 +167,7 @@ class TypologyRules:
         raise KeyError(score)
 
     def variables(self) -> set[str]:
-        """The derived variables the rules read (flags excluded)."""
+        """The per-firm variables the rules read (flags excluded)."""
         rules = [*(f.rule for f in self.flags), *(lv.rule for lv in self.levels)]
         flag_ids = {f.id for f in self.flags}
         return {c.variable for r in rules for c in r.conditions()} - flag_ids
@@ -175,16 +175,26 @@ class TypologyRules:
 
 @dataclass(frozen=True)
 class FirmClasses:
-    """One firm's classes: ladder level (score, id, names; None when unknown) and flags (None:
-    unknown)."""
+    """One firm's classes: ladder level (score, id, names; None when unknown) and its flags by
+    id (None: unknown)."""
 
     level: int | None
     level_id: str | None
     name_nl: str | None
     name_en: str | None
-    top: bool | None
-    frugal: bool | None
-    micro_veteran: bool | None
+    flags: Mapping[str, bool | None] = field(default_factory=dict)
+
+    @property
+    def top(self) -> bool | None:
+        return self.flags.get(TOP)
+
+    @property
+    def frugal(self) -> bool | None:
+        return self.flags.get(FRUGAL)
+
+    @property
+    def micro_veteran(self) -> bool | None:
+        return self.flags.get(MICRO_VETERAN)
 
 
 def evaluate(
@@ -215,17 +225,20 @@ def _bool(value: float) -> bool | None:
     return None if np.isnan(value) else bool(value)
 
 
-def classify(
-    records: Sequence[Mapping[str, Any]], rules: TypologyRules, wave_year: int
-) -> list[FirmClasses]:
-    """Classify every record (see the module docstring for how the rules are applied). The
-    variables are those of ``derive`` for ``wave_year`` (firm ages are taken at the wave year)."""
-    settings = DeriveSettings(wave_year, top_innovator_threshold=rules.top_innovator_threshold)
-    variables = derive(records, settings)
+def _rows(data: Mapping[str, Any]) -> int:
+    for column in data.values():
+        return len(column)
+    return 0
+
+
+def classify(data: Mapping[str, Any], rules: TypologyRules) -> list[FirmClasses]:
+    """Classify every row of the per-firm variables ``data`` (columns by name; see the module
+    docstring for how the rules are applied). ``data`` is not changed."""
+    variables = dict(data)
+    n = _rows(data)
     parameters = {p.name: p.value for p in rules.parameters}
     for flag in rules.flags:
         variables[flag.id] = evaluate(flag.rule, variables, parameters)
-    n = len(records)
     score = np.full(n, np.nan)
     decided = np.zeros(n, dtype=bool)
     for level in rules.levels:
@@ -241,24 +254,32 @@ def classify(
                 None if lv is None else lv.id,
                 None if lv is None else lv.name_nl,
                 None if lv is None else lv.name_en,
-                _bool(variables[TOP][i]),
-                _bool(variables[FRUGAL][i]),
-                _bool(variables[MICRO_VETERAN][i]),
+                {f.id: _bool(variables[f.id][i]) for f in rules.flags},
             )
         )
     return out
 
 
-def class_columns(classes: Sequence[FirmClasses]) -> dict[str, np.ndarray]:
-    """The classes as columns for estimation: ``ladder_level`` (the score) and the flags ``top``,
-    ``frugal``, ``micro_veteran`` as 0/1 — NaN where unknown."""
+def class_columns(
+    classes: Sequence[FirmClasses], rules: TypologyRules | None = None
+) -> dict[str, np.ndarray]:
+    """The classes as columns for estimation: ``ladder_level`` (the score), every flag as 0/1
+    and, with ``rules``, ``level_<id>`` (1 on that level, 0 on another) for every level — NaN
+    where unknown. The flags are those of ``rules``, else those the classes hold."""
 
-    def column(values: list[Any]) -> np.ndarray:
+    def column(values: Sequence[Any]) -> np.ndarray:
         return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
-    return {
-        "ladder_level": column([c.level for c in classes]),
-        TOP: column([c.top for c in classes]),
-        FRUGAL: column([c.frugal for c in classes]),
-        MICRO_VETERAN: column([c.micro_veteran for c in classes]),
-    }
+    if rules is not None:
+        flag_ids = [f.id for f in rules.flags]
+    else:
+        flag_ids = list(dict.fromkeys(k for c in classes for k in c.flags))
+    out = {LEVEL: column([c.level for c in classes])}
+    for flag_id in flag_ids:
+        out[flag_id] = column([c.flags.get(flag_id) for c in classes])
+    if rules is not None:
+        for lv in rules.levels:
+            out[f"level_{lv.id}"] = column(
+                [None if c.level_id is None else c.level_id == lv.id for c in classes]
+            )
+    return out

@@ -34,7 +34,8 @@ class BuildEstimate(models.Model):
     """One published number: an indicator in a domain (empty domain: the whole region)."""
 
     build = models.ForeignKey(Build, on_delete=models.CASCADE, related_name="estimates")
-    indicator = models.CharField(_("indicator"), max_length=80)
+    # an indicator id, or question:<name>[=<code>] for the questions' tables
+    indicator = models.CharField(_("indicator"), max_length=200)
     domain = models.CharField(_("domain"), max_length=120, blank=True)  # e.g. "province*size_class"
     domain_value = models.CharField(_("domain value"), max_length=200, blank=True)
     estimate = models.FloatField(null=True)
@@ -63,7 +64,9 @@ class BuildEstimate(models.Model):
 
 class FirmClass(models.Model):
     """A firm's classes in a build of its wave: the ladder level and the typology flags
-    (None: could not be decided from its answers), and its weight in the build."""
+    (None: could not be decided from its answers), and its weight in the build. ``flags`` holds
+    every flag of the definition's typology by id; ``top``, ``frugal`` and ``micro_veteran``
+    are filled when flags of those ids exist."""
 
     build = models.ForeignKey(Build, on_delete=models.CASCADE, related_name="firm_classes")
     firm = models.ForeignKey("registry.Firm", on_delete=models.CASCADE, related_name="classes")
@@ -72,6 +75,7 @@ class FirmClass(models.Model):
     top = models.BooleanField(_("top innovator"), null=True)
     frugal = models.BooleanField(_("frugal super-innovator"), null=True)
     micro_veteran = models.BooleanField(_("micro-veteran"), null=True)
+    flags = models.JSONField(_("typology flags"), default=dict, blank=True)
     # the firm's raked weight in this build (None in builds made before weights were stored)
     weight = models.FloatField(_("weight"), null=True)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -26,6 +25,8 @@ from innomon.survey.services import wave_records
 
 from .models import Build, BuildEstimate, FirmClass
 from .weighting import frame_year, weight_wave
+
+QUESTION = "question:"  # the indicators of the questions' tables (builds.analyse)
 
 
 def _float(value: int | float | None) -> float:
@@ -61,8 +62,17 @@ def _sha(payload: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def region_sha256(code: str) -> str:
+    """The SHA-256 checksum of the region file of ``code``."""
+    from innomon.region import region_file_text
+
+    return hashlib.sha256(region_file_text(code).encode()).hexdigest()
+
+
 def checksums(wave: Wave) -> dict[str, str]:
-    """Checksums of what a build of ``wave`` is made from."""
+    """Checksums of what a build of ``wave`` is made from: its responses, its frame, and its
+    configuration — the wave's questionnaire, the monitor definition, the region file and the
+    innomon version (``config``; each also on its own as ``config_<part>``)."""
     responses = list(
         Response.objects.filter(wave=wave)
         .order_by("firm__kvk")
@@ -74,15 +84,21 @@ def checksums(wave: Wave) -> dict[str, str]:
         .order_by("unit_code", "sbi_section", "size_class")
         .values_list("unit_code", "sbi_section", "size_class", "count")
     )
-    config_files = [resources.files("innomon").joinpath("monitor.yaml").read_text("utf-8")]
-    data_dir = resources.files("innomon.analysis").joinpath("data")
-    if data_dir.is_dir():
-        config_files += [
-            p.read_text("utf-8")
-            for p in sorted(data_dir.iterdir(), key=lambda p: p.name)
-            if p.name.endswith(".yaml")
-        ]
-    return {"data": _sha(responses), "frame": _sha(frame), "config": _sha(config_files)}
+    from innomon.definition import load_definition
+
+    definition = load_definition()
+    config = {
+        "questionnaire": wave.questionnaire_sha256,
+        "definition": definition.sha256,
+        "region": region_sha256(wave.region.code),
+        "innomon": __version__,
+    }
+    return {
+        "data": _sha(responses),
+        "frame": _sha(frame),
+        "config": _sha(config),
+        **{f"config_{k}": v for k, v in config.items()},
+    }
 
 
 def store_estimates(build: Build, rows: Sequence[dict[str, Any]]) -> int:
@@ -157,7 +173,8 @@ def store_classes(
     build: Build, classes: Sequence[tuple[str, Any]], weights: dict[str, float] | None = None
 ) -> int:
     """Store each firm's typology classes of this build, with its weight (``weights`` by KvK
-    number; the passports' percentiles use them)."""
+    number; the passports' percentiles use them). The flags are stored by id (``flags``); the
+    columns ``top``, ``frugal`` and ``micro_veteran`` are filled when flags of those ids exist."""
     weights = weights or {}
     ids = dict(Firm.objects.filter(responses__wave=build.wave).values_list("kvk", "id"))
     objs = [
@@ -166,9 +183,10 @@ def store_classes(
             firm_id=ids[kvk],
             level=c.level,
             level_id=c.level_id or "",
-            top=c.top,
-            frugal=c.frugal,
-            micro_veteran=c.micro_veteran,
+            flags=dict(c.flags),
+            top=c.flags.get("top"),
+            frugal=c.flags.get("frugal"),
+            micro_veteran=c.flags.get("micro_veteran"),
             weight=None if weights.get(kvk) is None else float(weights[kvk]),
         )
         for kvk, c in classes
@@ -180,7 +198,9 @@ def store_classes(
 
 def trends_since_previous(build: Build) -> dict[str, Any]:
     """Changes of the region's estimates since the latest build of the previous wave (with a
-    conservative design-based test), and the panel firms' moves on the ladder."""
+    conservative design-based test), and the panel firms' moves on the ladder. Only indicators
+    estimated in both builds are compared: none that either wave did not ask, and not the
+    questions' tables (``question:…``)."""
     previous_wave = (
         Wave.objects.filter(region=build.wave.region, year__lt=build.wave.year)
         .order_by("-year")
@@ -190,8 +210,16 @@ def trends_since_previous(build: Build) -> dict[str, Any]:
     if before is None:
         return {}
     fields = ("indicator", "domain", "domain_value", "estimate", "se", "suppressed")
-    rows_before = list(before.estimates.filter(domain="").values(*fields))
-    rows_after = list(build.estimates.filter(domain="").values(*fields))
+    skip = set((before.summary or {}).get("not_asked", ())) | set(
+        (build.summary or {}).get("not_asked", ())
+    )
+
+    def region_rows(b: Build) -> list[dict[str, Any]]:
+        rows = b.estimates.filter(domain="").exclude(indicator__startswith=QUESTION)
+        return [r for r in rows.values(*fields) if r["indicator"] not in skip]
+
+    rows_before = region_rows(before)
+    rows_after = region_rows(build)
     found = changes(rows_before, rows_after)
     # the panel (one definition: survey.panel.panel_firms); its firms whose ladder level is
     # known in both builds are "placed", and their moves counted

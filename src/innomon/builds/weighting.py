@@ -15,15 +15,24 @@ from typing import Any
 
 import numpy as np
 
-from innomon.analysis.indicators import SBI_GROUPS
+from innomon.definition import load_definition
 from innomon.errors import InputError, Problem
 from innomon.registry.models import FrameCell
 from innomon.stats import bootstrap, make_design
 from innomon.stats.weighting import diagnostics, rake
 from innomon.survey.models import Wave
 
-# the sector groups of the indicator domains: one definition (innomon.analysis.indicators)
-SECTION_GROUPS = {letter: g.code for g in SBI_GROUPS for letter in g.sections}
+SECTION = "sbi_section"
+
+
+def section_groups() -> dict[str, str]:
+    """SBI section → the sector group of the weighting margin: the groups of the monitor
+    definition's domain over ``sbi_section`` (one definition for the margins and the
+    domains); without such a domain each section is its own group."""
+    for domain in load_definition().domains:
+        if domain.variable == SECTION and domain.groups:
+            return {v.upper(): g.code for g in domain.groups for v in g.values}
+    return {}
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,7 @@ def _margins(wave: Wave, year: int) -> dict[str, dict[str, float]]:
         }
     )
     province_of.update({p.code: p.code for p in Province.objects.all()})
+    groups = section_groups()
     margins: dict[str, dict[str, float]] = {"province": {}, "size_class": {}, "section_group": {}}
     for cell in FrameCell.objects.filter(region=wave.region, year=year):
         prov = province_of[cell.unit_code]
@@ -75,7 +85,7 @@ def _margins(wave: Wave, year: int) -> dict[str, dict[str, float]]:
         margins["size_class"][cell.size_class] = margins["size_class"].get(cell.size_class, 0) + (
             cell.count
         )
-        group = SECTION_GROUPS[cell.sbi_section]
+        group = groups.get(cell.sbi_section, cell.sbi_section)
         margins["section_group"][group] = margins["section_group"].get(group, 0) + cell.count
     return margins
 
@@ -101,7 +111,8 @@ def weight_wave(
     year = frame_year(wave)
     margins = _margins(wave, year)
     n = len(data["province"])
-    data["section_group"] = np.array([SECTION_GROUPS[s] for s in data["sbi_section"]], dtype=object)
+    groups = section_groups()
+    data["section_group"] = np.array([groups.get(s, s) for s in data["sbi_section"]], dtype=object)
     notes: dict[str, list[str]] = {}
     ready = []
     for name in ("province", "size_class", "section_group"):
@@ -142,3 +153,11 @@ def weight_wave(
             "seed": seed,
         }
     return Weighted(raked, margins, report, replicate_design)
+
+
+def __getattr__(name: str) -> Any:
+    # ``SECTION_GROUPS`` (a constant before issue 14) for callers that still import it: the
+    # groups of the active definition, read when asked for.
+    if name == "SECTION_GROUPS":
+        return section_groups()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
