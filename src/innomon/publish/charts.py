@@ -207,6 +207,9 @@ def trend_chart(
                     "x": x,
                     "y": {"field": "estimate", "type": "quantitative", "title": y_title},
                     "color": colour,
+                    # a wave that did not ask the indicator starts a new segment: no line
+                    # is drawn across it
+                    "detail": {"field": "segment", "type": "nominal"},
                     "tooltip": [
                         {"field": "label", "type": "nominal"},
                         {"field": "year", "type": "ordinal"},

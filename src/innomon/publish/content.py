@@ -22,11 +22,11 @@ from django.db.models import Count, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from innomon import config
-from innomon.analysis.indicators import AGE_CLASSES, SBI_GROUPS, Indicator
-from innomon.builds.models import Build, BuildEstimate
+from innomon.analysis.indicators import Indicator
+from innomon.builds.models import Build, BuildEstimate, FirmClass
 from innomon.builds.services import latest_build
-from innomon.catalogue import load_indicators, load_typology
+from innomon.definition import Chapter as ChapterSpec
+from innomon.definition import Domain, MonitorDefinition, load_definition
 from innomon.i18n import localized
 from innomon.region import Region as RegionData
 from innomon.survey.models import Wave
@@ -42,6 +42,7 @@ from .model import (
     Heading,
     KeyFigure,
     KeyFigures,
+    NotAsked,
     Num,
     Paragraph,
     Range,
@@ -53,33 +54,27 @@ from .model import (
 )
 from .numbers import format_number, format_percent
 
-# --- what the chapters show -----------------------------------------------------------------
+# --- what the chapters show: the monitor definition's report.yaml (innomon.definition) -------
 
-ACTIVITY_SHARES = (
-    "product_innovators",
-    "process_innovators",
-    "innovators",
-    "ntm_innovators",
-    "top_innovators",
-    "investors",
-    "rd_internal",
-    "rd_internal_innovators",
-    "collab_knowledge",
+# The chapters of a definition without report.yaml, in this order.
+DEFAULT_CHAPTERS = tuple(
+    ChapterSpec(kind)
+    for kind in (
+        "key_figures",
+        "method",
+        "innovation",
+        "typology",
+        "collaboration",
+        "regional",
+        "trends",
+        "questions",
+        "annex",
+    )
 )
-TURNOVER_SHARES = (
-    "ntm_turnover_share",
-    "ntf_turnover_share",
-    "ntm_turnover_share_pi",
-    "ntf_turnover_share_pi",
-    "ntm_sales",
-    "ntf_sales",
-    "innovation_spend",
-    "innovation_spend_weighted",
-)
-PARTICIPATION = ("participants", "in_network", "in_test_environment", "in_incubator")
-TREND_INDICATORS = ("participants", "innovators", "top_innovators", "investors")
-SINGLE_DOMAINS = ("province", "corop", "sbi_group", "size_class", "age_class")
-DEFAULT_MAP_INDICATOR = "participants"
+# None: the map shows the regional chapter's `map` indicator.
+DEFAULT_MAP_INDICATOR: str | None = None
+QUESTION_PREFIX = "question:"
+SIZE_CLASSES = ("micro", "small", "medium")  # the SME size classes of the firm register
 STRATEGY_ORDER = ("neither", "invest_only", "collab_only", "both")
 # indicators a build adds to the catalogue's: (unit, printed = stored × scale)
 EXTRA_UNITS = {
@@ -106,8 +101,9 @@ class _Builder:
         lang: str,
         region_data: RegionData,
         geometry: Any = None,
-        map_indicator: str = DEFAULT_MAP_INDICATOR,
+        map_indicator: str | None = DEFAULT_MAP_INDICATOR,
         with_rows: bool = True,
+        definition: MonitorDefinition | None = None,
     ) -> None:
         self.build = build
         self.with_rows = with_rows
@@ -115,14 +111,23 @@ class _Builder:
         self.lang = lang
         self.region = region_data
         self.geometry = geometry
-        self.catalogue = {i.id: i for i in load_indicators()}
-        if map_indicator not in self.catalogue:
+        self.defn = definition or load_definition()
+        self.catalogue = {i.id: i for i in self.defn.indicators}
+        if map_indicator is not None and map_indicator not in self.catalogue:
             raise UnknownIndicator(
                 f"indicator '{map_indicator}' for the maps is not in the catalogue; "
                 f"choose one of {', '.join(sorted(self.catalogue))}"
             )
         self.map_indicator = map_indicator
-        self.typology = load_typology(config.monitor_settings().top_innovator_threshold)
+        self.typology = self.defn.typology
+        self.summary: dict[str, Any] = build.summary or {}
+        self.not_asked: set[str] = set(self.summary.get("not_asked") or ())
+        # the build's domains in its order (an id the definition no longer has keeps its id
+        # as its title); a build made before the summary listed them: the definition's
+        self.domains: tuple[str, ...] = tuple(self.summary.get("domains") or self.defn.domain_ids)
+        self.questions: list[dict[str, Any]] = [
+            q for q in self.summary.get("questions") or () if isinstance(q, dict) and q.get("name")
+        ]
         self.estimates: dict[tuple[str, str, str], BuildEstimate] = {
             (e.indicator, e.domain, e.domain_value): e
             for e in build.estimates.exclude(domain__contains="*")
@@ -133,6 +138,7 @@ class _Builder:
             "year": self.wave.year,
         }
         self.suppressed_text = _("suppressed")
+        self.not_asked_text = _("not asked in %(year)s") % {"year": self.wave.year}
         self._value_labels: dict[tuple[str, str], str] = {}
 
     # -- numbers -----------------------------------------------------------------------------
@@ -154,7 +160,13 @@ class _Builder:
     def unit_of(self, indicator: str) -> tuple[str, float]:
         if indicator in self.catalogue:
             return self.catalogue[indicator].unit, 1.0
+        if indicator.startswith(QUESTION_PREFIX):
+            # a choice: % of the firms that answered; a number question: its mean, own unit
+            return ("%", 1.0) if "=" in indicator else ("number", 1.0)
         return EXTRA_UNITS.get(indicator, ("%", 1.0))
+
+    def asked(self, indicator: str) -> bool:
+        return indicator not in self.not_asked
 
     def est(self, indicator: str, domain: str = "", value: str = "") -> BuildEstimate | None:
         return self.estimates.get((indicator, domain, value))
@@ -166,7 +178,11 @@ class _Builder:
         unit, scale = self.unit_of(e.indicator)
         decimals = 2 if unit == "count" else 1
         return self.num(
-            getattr(e, fld), self.est_ref(e, fld), decimals, percent=unit != "count", scale=scale
+            getattr(e, fld),
+            self.est_ref(e, fld),
+            decimals,
+            percent=unit not in ("count", "number"),
+            scale=scale,
         )
 
     def est_cells(self, e: BuildEstimate | None) -> tuple[Cell, Cell, Cell]:
@@ -211,25 +227,56 @@ class _Builder:
     def ind_name(self, indicator: str) -> str:
         ind = self.catalogue.get(indicator)
         if ind is None:
+            if indicator.startswith(QUESTION_PREFIX):
+                return self.question_name(indicator)
             return indicator
         return localized(ind, "name", self.lang)
 
-    def domain_title(self, domain: str) -> str:
-        if not hasattr(self, "_domain_titles"):
-            self._domain_titles = self._make_domain_titles()
-        return self._domain_titles.get(domain, domain)
+    def question_name(self, indicator: str) -> str:
+        """ "Question label: choice label" of a ``question:<name>=<code>`` row, the question's
+        label of a ``question:<name>`` row (its name when the build did not list it)."""
+        name, _sep, code = indicator.removeprefix(QUESTION_PREFIX).partition("=")
+        q = self.question(name)
+        if q is None:
+            return f"{name}: {code}" if code else name
+        label = self.text_of(q) or name
+        if not code:
+            return label
+        return f"{label}: {self.choice_label(q, code)}"
 
-    def _make_domain_titles(self) -> dict[str, str]:
+    def question(self, name: str) -> dict[str, Any] | None:
+        if not hasattr(self, "_questions_by_name"):
+            self._questions_by_name = {q["name"]: q for q in self.questions}
+        return self._questions_by_name.get(name)
+
+    def text_of(self, item: dict[str, Any]) -> str:
+        """The label of a question or choice of the build's snapshot in the report's language
+        (the other language's if this one is empty)."""
+        first, other = ("label_en", "label_nl") if self.lang == "en" else ("label_nl", "label_en")
+        return str(item.get(first) or item.get(other) or "").strip()
+
+    def choice_label(self, question: dict[str, Any], code: str) -> str:
+        for c in question.get("choices") or ():
+            if str(c.get("code")) == code:
+                return self.text_of(c) or code
+        return code
+
+    def domain(self, domain_id: str) -> Domain | None:
+        try:
+            return self.defn.domain(domain_id)
+        except KeyError:
+            return None
+
+    def domain_title(self, domain: str) -> str:
+        if not domain:
+            return self.region_name
+        d = self.domain(domain)
+        if d is not None:
+            return d.name_en if self.lang == "en" else d.name_nl
         return {
-            "": self.region_name,
-            "province": _("Province"),
-            "corop": _("COROP region"),
-            "sbi_group": _("Sector"),
-            "size_class": _("Size class"),
-            "age_class": _("Firm age"),
             "ladder_level": _("Innovation ladder"),
             "strategy": _("Strategy"),
-        }
+        }.get(domain, domain)
 
     def value_label(self, domain: str, value: str) -> str:
         key = (domain, value)
@@ -237,31 +284,32 @@ class _Builder:
             self._value_labels[key] = self._value_label(domain, value)
         return self._value_labels[key]
 
+    def size_label(self, value: str) -> str:
+        return {
+            "micro": _("micro (0–9 employees)"),
+            "small": _("small (10–49 employees)"),
+            "medium": _("medium-sized (50–249 employees)"),
+            "large": _("large (250 or more employees)"),
+        }.get(value, value)
+
+    def region_label(self, value: str) -> str | None:
+        for item in (*self.region.provinces, *self.region.corops):
+            if item.code == value:
+                return localized(item, "name", self.lang)
+        for m in self.region.municipalities:
+            if m.code == value:
+                return str(m.name)
+        return None
+
     def _value_label(self, domain: str, value: str) -> str:
-        if domain == "province":
-            for p in self.region.provinces:
-                if p.code == value:
-                    return localized(p, "name", self.lang)
-        if domain == "corop":
-            for c in self.region.corops:
-                if c.code == value:
-                    return localized(c, "name", self.lang)
-        if domain == "sbi_group":
-            for g in SBI_GROUPS:
-                if g.code == value:
-                    return localized(g, "name", self.lang)
-        if domain == "age_class":
-            for a in AGE_CLASSES:
-                if a.code == value:
-                    return localized(a, "name", self.lang)
-        if domain == "size_class":
-            return {
-                "micro": _("micro (0–9 employees)"),
-                "small": _("small (10–49 employees)"),
-                "medium": _("medium-sized (50–249 employees)"),
-                "large": _("large (250 or more employees)"),
-            }.get(value, value)
-        if domain == "ladder_level":
+        d = self.domain(domain)
+        if d is not None:
+            if d.labels == "region":
+                return self.region_label(value) or value
+            if d.labels == "size_classes":
+                return self.size_label(value)
+            return d.value_name(value, self.lang) or value
+        if domain == "ladder_level" and self.typology is not None:
             for level in self.typology.levels:
                 if str(level.score) == value:
                     return localized(level, "name", self.lang)
@@ -274,22 +322,64 @@ class _Builder:
             }.get(value, value)
         return value
 
+    def present_values(self, domain: str) -> list[str]:
+        return sorted({v for (_i, d, v) in self.estimates if d == domain})
+
+    def region_level(self, domain: str) -> str | None:
+        """``province``, ``corop`` or ``municipality``: the level of the region file a domain
+        with ``labels: region`` holds (by the codes of its estimates, else its variable)."""
+        d = self.domain(domain)
+        if d is None or d.labels != "region":
+            return None
+        present = set(self.present_values(domain))
+        for level, items in (
+            ("province", self.region.provinces),
+            ("corop", self.region.corops),
+            ("municipality", self.region.municipalities),
+        ):
+            if present & {i.code for i in items}:
+                return level
+        return d.variable if d.variable in ("province", "corop", "municipality") else None
+
+    def region_domain(self, level: str) -> str | None:
+        """The build's domain holding the region file's ``level`` (None: the monitor has none)."""
+        return next((d for d in self.domains if self.region_level(d) == level), None)
+
     def domain_values(self, domain: str) -> list[str]:
-        if domain == "province":
-            return [p.code for p in self.region.provinces]
-        if domain == "corop":
-            return [c.code for c in self.region.corops]
-        if domain == "sbi_group":
-            return [g.code for g in SBI_GROUPS]
-        if domain == "size_class":
-            return ["micro", "small", "medium"]
-        if domain == "age_class":
-            return [a.code for a in AGE_CLASSES]
-        if domain == "ladder_level":
+        d = self.domain(domain)
+        if d is not None:
+            if d.codes:
+                return list(d.codes)
+            if d.labels == "region":
+                level = self.region_level(domain)
+                items = {
+                    "province": self.region.provinces,
+                    "corop": self.region.corops,
+                    "municipality": self.region.municipalities,
+                }.get(level or "")
+                if items is not None:
+                    return [i.code for i in items]
+            if d.labels == "size_classes":
+                extra = [v for v in self.present_values(domain) if v not in SIZE_CLASSES]
+                return [*SIZE_CLASSES, *extra]
+        if domain == "ladder_level" and self.typology is not None:
             return [str(level.score) for level in sorted(self.typology.levels, key=_score)]
         if domain == "strategy":
             return list(STRATEGY_ORDER)
-        return sorted({v for (_i, d, v) in self.estimates if d == domain})
+        return self.present_values(domain)
+
+    def sector_domain(self) -> Domain | None:
+        """The definition's grouping of the firm register's SBI section (the weighting's
+        ``section_group`` margin): the domain with groups over the questionnaire variable
+        that reads ``register.sbi_section`` (or is called ``sbi_section``)."""
+        from innomon.survey.questionnaires import wave_instrument
+
+        names = {"sbi_section"} | {
+            c.name
+            for c in getattr(wave_instrument(self.wave), "context", ())
+            if getattr(c, "source", "") == "register.sbi_section"
+        }
+        return next((d for d in self.defn.domains if d.groups and d.variable in names), None)
 
     def caption(self, extra: str = "") -> str:
         text = _(
@@ -303,11 +393,40 @@ class _Builder:
     def estimate_table(
         self, id: str, title: str, keys: list[tuple[str, str, str, str]], note: str = ""
     ) -> Table:
-        """Rows (label, indicator, domain, value) of estimates with CI and n."""
+        """Rows (label, indicator, domain, value) of estimates with CI and n; an indicator the
+        wave did not ask is one row saying so."""
         rows = tuple(
-            (label, self.est_cells(self.est(ind, dom, val))) for label, ind, dom, val in keys
+            (label, self.est_cells(self.est(ind, dom, val)))
+            if self.asked(ind)
+            else (label, (NotAsked(self.not_asked_text),))
+            for label, ind, dom, val in keys
         )
         return Table(id, title, self.est_columns(), rows, note)
+
+    def indicator_section(
+        self,
+        id: str,
+        title: str,
+        keys: list[tuple[str, str, str, str]],
+        unit: str,
+        caption_extra: str = "",
+        note: str = "",
+    ) -> list[Block]:
+        """A bar chart of the asked indicators of ``keys`` and the table of all of them (those
+        not asked in a line each); one sentence when the wave asked none of them."""
+        if not keys:
+            return []
+        if not any(self.asked(k[1]) for k in keys):
+            return [Paragraph((self.none_asked(title),))]
+        blocks: list[Block] = []
+        chart = self.bar_chart(id, title, keys, unit, caption_extra)
+        if chart is not None:
+            blocks.append(chart)
+        blocks.append(self.estimate_table(f"{id}-table", title, keys, note))
+        return blocks
+
+    def none_asked(self, what: str) -> str:
+        return _("%(what)s: not asked in %(year)s.") % {"what": what, "year": self.wave.year}
 
     def bar_chart(
         self,
@@ -316,8 +435,15 @@ class _Builder:
         keys: list[tuple[str, str, str, str]],
         unit: str,
         caption_extra: str = "",
-    ) -> Chart:
-        data = [self.chart_row(self.est(ind, dom, val), label) for label, ind, dom, val in keys]
+    ) -> Chart | None:
+        """The bars of ``keys`` the wave asked (None: it asked none of them)."""
+        data = [
+            self.chart_row(self.est(ind, dom, val), label)
+            for label, ind, dom, val in keys
+            if self.asked(ind)
+        ]
+        if not data:
+            return None
         alt = self.alt_text(title, data, unit)
         spec = charts.bar_chart(data, title, self.axis_title(unit), alt, self.lang)
         return Chart(id, title, self.caption(caption_extra), alt, spec)
@@ -327,6 +453,7 @@ class _Builder:
             "%": _("% of SMEs"),
             "% of turnover": _("% of turnover"),
             "count": _("number"),
+            "number": _("mean"),
         }.get(unit, unit)
 
     def alt_text(self, title: str, data: list[dict[str, Any]], unit: str) -> str:
@@ -351,8 +478,28 @@ class _Builder:
 
     # -- chapters ----------------------------------------------------------------------------
 
-    def key_figures(self) -> Chapter:
+    def chapter_indicators(self, spec: ChapterSpec, option: str = "indicators") -> list[str]:
+        """The indicators a chapter's option names that the catalogue has."""
+        return [i for i in spec.indicators(option) if i in self.catalogue]
+
+    def participation_indicator(self) -> str | None:
+        """The catalogue's share of all SMEs over the participation role's participant
+        variable (the monitor's headline), if any."""
+        role = self.defn.participation
+        if role is None:
+            return None
+        return next(
+            (
+                i.id
+                for i in self.catalogue.values()
+                if i.kind == "share" and i.variable == role.participant
+            ),
+            None,
+        )
+
+    def key_figures(self, spec: ChapterSpec) -> Chapter:
         facts = response_counts(self.wave)
+        shown = self.chapter_indicators(spec)
         figures = [
             KeyFigure(
                 _("Responding SMEs"),
@@ -363,7 +510,9 @@ class _Builder:
                 ),
             )
         ]
-        for ind in ("participants", "innovators", "top_innovators"):
+        for ind in shown:
+            if not self.asked(ind):
+                continue  # the table below says so in one line
             e = self.est(ind)
             value, ci, n = self.est_cells(e)
             detail: tuple[str | Num, ...] = ("n = ", n)
@@ -384,15 +533,15 @@ class _Builder:
                 note=True,
             ),
             KeyFigures(tuple(figures)),
-            self.estimate_table(
-                "key-figures",
-                _("Key figures"),
-                [
-                    (self.ind_name(i), i, "", "")
-                    for i in ("participants", "innovators", "top_innovators")
-                ],
-            ),
         ]
+        if shown:
+            blocks.append(
+                self.estimate_table(
+                    "key-figures",
+                    _("Key figures"),
+                    [(self.ind_name(i), i, "", "") for i in shown],
+                )
+            )
         blocks.extend(self.respondents_versus_population())
         finding = self.complementarity_sentence()
         if finding:
@@ -402,7 +551,8 @@ class _Builder:
     def respondents_versus_population(self) -> list[Block]:
         """The share of the respondents that take part in an initiative (what the monitor used
         to publish) beside the weighted estimate for all SMEs, and why they differ."""
-        e = self.est("participants")
+        ind = self.participation_indicator()
+        e = self.est(ind) if ind is not None and self.asked(ind) else None
         if e is None or e.suppressed or not _finite(e.estimate) or e.sample_share is None:
             return []
         share = self.est_num(e, "sample_share")
@@ -435,7 +585,7 @@ class _Builder:
             )
         return [Paragraph(parts)]
 
-    def method(self) -> Chapter:
+    def method(self, spec: ChapterSpec) -> Chapter:
         wave = self.wave
         facts = response_counts(wave)
         wid = wave.pk
@@ -473,13 +623,17 @@ class _Builder:
         blocks.append(Paragraph(tuple(parts)))
         # response by stratum
         rows = []
+        sector = self.sector_domain()
+        groups = {v: g.code for g in sector.groups for v in g.values} if sector else None
         for dim in ("province", "size_class", "section_group"):
-            for value, invited, complete in strata_counts(wave, dim):
-                label = (
-                    self.value_label("sbi_group", value)
-                    if dim == "section_group"
-                    else self.value_label(dim, value)
-                )
+            order = sector.codes if dim == "section_group" and sector else ()
+            for value, invited, complete in strata_counts(wave, dim, groups, order):
+                if dim == "province":
+                    label = self.region_label(value) or value
+                elif dim == "size_class":
+                    label = self.size_label(value)
+                else:
+                    label = (sector.value_name(value, self.lang) if sector else None) or value
                 key = f"{dim}|{value}"
                 rate_cell: Cell = (
                     self.num(100.0 * complete / invited, f"rate|{wid}|{key}", 1, percent=True)
@@ -510,7 +664,98 @@ class _Builder:
         )
         blocks.append(self.weighting_table())
         blocks.append(self.panel_table())
+        blocks.extend(self.not_asked_blocks())
+        provenance = self.provenance_table()
+        if provenance is not None:
+            blocks.append(provenance)
         return Chapter("method", _("Method and response"), tuple(blocks), _("Method"))
+
+    def not_asked_blocks(self) -> list[Block]:
+        """One sentence naming the catalogue's indicators this wave's questionnaire did not ask."""
+        names = [self.ind_name(i) for i in self.catalogue if i in self.not_asked]
+        if not names:
+            return []
+        return [
+            Paragraph(
+                (
+                    _(
+                        "The questionnaire of %(year)s did not ask for these indicators; they "
+                        "are not estimated for this wave: %(names)s."
+                    )
+                    % {"year": self.wave.year, "names": "; ".join(names)},
+                )
+            )
+        ]
+
+    def provenance_table(self) -> Table | None:
+        """What the build was made from: the wave's questionnaire, the monitor definition, the
+        region file and the version of innomon (None for a build made before it recorded them)."""
+        prov = self.summary.get("provenance")
+        if not isinstance(prov, dict) or not prov:
+            return None
+
+        def short(item: dict[str, Any]) -> str:
+            return str(item.get("sha256") or "")[:12]
+
+        rows: list[tuple[str, tuple[Cell, ...]]] = []
+        q = prov.get("questionnaire")
+        if isinstance(q, dict) and (q.get("sha256") or q.get("code") or q.get("file")):
+            rows.append(
+                (
+                    _("Questionnaire"),
+                    (
+                        Text(
+                            _("%(file)s, version %(version)s, SHA-256 %(sha)s")
+                            % {
+                                "file": q.get("file") or "–",
+                                "version": q.get("version") or "–",
+                                "sha": short(q),
+                            }
+                        ),
+                    ),
+                )
+            )
+        d = prov.get("definition")
+        if isinstance(d, dict) and (d.get("sha256") or d.get("code") or d.get("file")):
+            name = d.get("name_en" if self.lang == "en" else "name_nl") or d.get("code") or "–"
+            rows.append(
+                (
+                    _("Monitor definition"),
+                    (
+                        Text(
+                            _("%(name)s (%(code)s), SHA-256 %(sha)s")
+                            % {"name": name, "code": d.get("code") or "–", "sha": short(d)}
+                        ),
+                    ),
+                )
+            )
+        r = prov.get("region")
+        if isinstance(r, dict) and (r.get("sha256") or r.get("code") or r.get("file")):
+            rows.append(
+                (
+                    _("Region file"),
+                    (
+                        Text(
+                            _("%(code)s, SHA-256 %(sha)s")
+                            % {"code": r.get("code") or "–", "sha": short(r)}
+                        ),
+                    ),
+                )
+            )
+        if prov.get("innomon"):
+            rows.append((_("innomon version"), (Text(str(prov["innomon"])),)))
+        if not rows:
+            return None
+        return Table(
+            "provenance",
+            _("Provenance"),
+            (_("Value"),),
+            tuple(rows),
+            _(
+                "The build's checksum covers these files and the version of innomon; the "
+                "SHA-256 checksums are shortened to their first 12 characters."
+            ),
+        )
 
     def strata_title(self, dim: str) -> str:
         return {
@@ -594,40 +839,59 @@ class _Builder:
             else _("This is the first wave: no panel overlap yet."),
         )
 
-    def innovation(self) -> Chapter:
-        shares = [(self.ind_name(i), i, "", "") for i in ACTIVITY_SHARES if i in self.catalogue]
-        turnover = [(self.ind_name(i), i, "", "") for i in TURNOVER_SHARES if i in self.catalogue]
-        blocks: list[Block] = [
-            self.bar_chart("activities", _("Innovation activities and investment"), shares, "%"),
-            self.estimate_table(
-                "activities-table", _("Innovation activities and investment"), shares
-            ),
-            self.bar_chart(
-                "performance",
-                _("Innovation performance and spending, as % of turnover"),
-                turnover,
-                "% of turnover",
-            ),
-            self.estimate_table(
-                "performance-table",
-                _("Innovation performance and spending, as % of turnover"),
-                turnover,
-            ),
+    def innovation(self, spec: ChapterSpec) -> Chapter | None:
+        shares = [(self.ind_name(i), i, "", "") for i in self.chapter_indicators(spec, "shares")]
+        turnover = [
+            (self.ind_name(i), i, "", "") for i in self.chapter_indicators(spec, "turnover")
         ]
-        return Chapter(
-            "innovation",
-            _("Innovation activities, investments and performance"),
-            tuple(blocks),
-            _("Innovation"),
-        )
+        if not shares and not turnover:
+            return None
+        title = _("Innovation activities, investments and performance")
+        if not any(self.asked(k[1]) for k in (*shares, *turnover)):
+            blocks: list[Block] = [Paragraph((self.none_asked(title),))]
+        else:
+            blocks = [
+                *self.indicator_section(
+                    "activities", _("Innovation activities and investment"), shares, "%"
+                ),
+                *self.indicator_section(
+                    "performance",
+                    _("Innovation performance and spending, as % of turnover"),
+                    turnover,
+                    "% of turnover",
+                ),
+            ]
+        return Chapter("innovation", title, tuple(blocks), _("Innovation"))
 
-    def typology_chapter(self) -> Chapter:
+    def flag_counts(self) -> dict[str, int]:
+        """Responding firms with each typology flag: from the classes' ``flags`` (any ids of
+        typology.yaml), or in a build made before they were stored the columns of the three
+        flags the shipped typology had."""
+        assert self.typology is not None
+        ids = [f.id for f in self.typology.flags]
+        classes = self.build.firm_classes
+        if any(f.name == "flags" for f in FirmClass._meta.get_fields()):
+            stored = [f for f in classes.values_list("flags", flat=True) if isinstance(f, dict)]
+            if any(stored):
+                counts = Counter(k for f in stored for k, v in f.items() if v is True)
+                return {i: counts.get(i, 0) for i in ids}
+        columns = [i for i in ids if i in ("top", "frugal", "micro_veteran")]
+        return classes.aggregate(**{i: Count("id", filter=Q(**{i: True})) for i in columns})
+
+    def top_indicators(self, spec: ChapterSpec) -> list[str]:
+        """The chapter's ``indicators``, else the catalogue's shares over the complementarity
+        role's top-innovator variable."""
+        chosen = self.chapter_indicators(spec)
+        if chosen or self.defn.complementarity is None or not self.defn.complementarity.top:
+            return chosen
+        top = self.defn.complementarity.top
+        return [i.id for i in self.catalogue.values() if i.kind == "share" and i.variable == top]
+
+    def typology_chapter(self, spec: ChapterSpec) -> Chapter | None:
+        if self.typology is None:
+            return None
         counts = Counter(self.build.firm_classes.values_list("level", flat=True))
-        flags = self.build.firm_classes.aggregate(
-            top=Count("id", filter=Q(top=True)),
-            frugal=Count("id", filter=Q(frugal=True)),
-            micro_veteran=Count("id", filter=Q(micro_veteran=True)),
-        )
+        flags = self.flag_counts()
         bid = self.build.pk
         levels = sorted(self.typology.levels, key=_score, reverse=True)
         data = []
@@ -656,6 +920,7 @@ class _Builder:
             for level in levels
         ]
         weighted = all(self.est(*key[1:]) is not None for key in shares)
+        chart: Chart | None
         if weighted:  # the build's weighted shares (older builds have only the counts)
             title = _("The innovation pyramid: share of the region's SMEs per level")
             chart = self.bar_chart(
@@ -699,7 +964,7 @@ class _Builder:
                     ),
                 )
             ),
-            chart,
+            *([chart] if chart is not None else []),
             *(
                 [
                     self.estimate_table(
@@ -726,69 +991,83 @@ class _Builder:
                 tuple(flag_rows),
                 _("Counts of responding firms, not population estimates."),
             ),
-            self.estimate_table(
-                "top-estimate",
-                _("Top innovators among all SMEs"),
-                [(self.ind_name("top_innovators"), "top_innovators", "", "")],
-            ),
         ]
+        top = self.top_indicators(spec)
+        if top:
+            blocks.append(
+                self.estimate_table(
+                    "top-estimate",
+                    _("Top innovators among all SMEs"),
+                    [(self.ind_name(i), i, "", "") for i in top],
+                )
+            )
         return Chapter(
             "typology", _("The typology and the innovation pyramid"), tuple(blocks), _("Typology")
         )
 
-    def collaboration(self) -> Chapter:
-        by_type = [(self.ind_name(i), i, "", "") for i in PARTICIPATION]
+    def collaboration(self, spec: ChapterSpec) -> Chapter | None:
+        title = _("Participation in collaboration initiatives")
+        by_type = [(self.ind_name(i), i, "", "") for i in self.chapter_indicators(spec)]
+        blocks: list[Block] = self.indicator_section("participation", title, by_type, "%")
+        blocks += self.participation_by_level_blocks()
+        blocks += self.complementarity_blocks()
+        if not blocks:
+            return None  # neither participation nor complementarity: not part of this monitor
+        return Chapter(
+            "collaboration", _("Collaboration initiatives"), tuple(blocks), _("Collaboration")
+        )
+
+    def participation_by_level_blocks(self) -> list[Block]:
+        """Participation, and each initiative type of the participation role, per level of the
+        innovation ladder (as far as the build estimated them)."""
+        role = self.defn.participation
+        if role is None or self.typology is None:
+            return []
         levels = self.domain_values("ladder_level")
         by_level = [
             (self.value_label("ladder_level", v), "participation_by_level", "ladder_level", v)
             for v in levels
         ]
-        blocks: list[Block] = [
-            self.bar_chart(
-                "participation", _("Participation in collaboration initiatives"), by_type, "%"
-            ),
-            self.estimate_table(
-                "participation-table", _("Participation in collaboration initiatives"), by_type
-            ),
-            self.bar_chart(
+        blocks: list[Block] = []
+        if any(self.est(*k[1:]) for k in by_level):
+            blocks += self.indicator_section(
                 "participation-by-level",
                 _("Participation per level of the innovation ladder"),
                 by_level,
                 "%",
                 _("Share of the SMEs at each level that take part in at least one initiative."),
-            ),
-            self.estimate_table(
-                "participation-by-level-table",
-                _("Participation per level of the innovation ladder"),
-                by_level,
-            ),
-        ]
-        # types per level: grouped
+            )
         grouped = []
         keys = []
         type_names = self.type_names()
-        for t in ("in_network", "in_test_environment", "in_incubator"):
+        for kind, var in role.types:
+            ind = f"{var}_by_level"
+            if not any(self.est(ind, "ladder_level", v) for v in levels):
+                continue  # not estimated in this build (e.g. not asked)
+            share = next(
+                (i.id for i in self.catalogue.values() if i.kind == "share" and i.variable == var),
+                None,
+            )
+            name = self.ind_name(share) if share else type_names.get(kind, kind)
             for v in levels:
                 label = self.value_label("ladder_level", v)
-                e = self.est(f"{t}_by_level", "ladder_level", v)
-                grouped.append(self.chart_row(e, label, group=type_names[t]))
-                keys.append((f"{self.ind_name(t)} — {label}", f"{t}_by_level", "ladder_level", v))
-        title = _("Type of initiative per level of the innovation ladder")
-        alt = self.alt_text(title, grouped, "%")
-        blocks.append(
-            Chart(
-                "types-by-level",
-                title,
-                self.caption(),
-                alt,
-                charts.grouped_bar_chart(grouped, title, self.axis_title("%"), alt, self.lang),
+                e = self.est(ind, "ladder_level", v)
+                grouped.append(self.chart_row(e, label, group=type_names.get(kind, kind)))
+                keys.append((f"{name} — {label}", ind, "ladder_level", v))
+        if grouped:
+            title = _("Type of initiative per level of the innovation ladder")
+            alt = self.alt_text(title, grouped, "%")
+            blocks.append(
+                Chart(
+                    "types-by-level",
+                    title,
+                    self.caption(),
+                    alt,
+                    charts.grouped_bar_chart(grouped, title, self.axis_title("%"), alt, self.lang),
+                )
             )
-        )
-        blocks.append(self.estimate_table("types-by-level-table", title, keys))
-        blocks += self.complementarity_blocks()
-        return Chapter(
-            "collaboration", _("Collaboration initiatives"), tuple(blocks), _("Collaboration")
-        )
+            blocks.append(self.estimate_table("types-by-level-table", title, keys))
+        return blocks
 
     def complementarity_sentence(self) -> Paragraph | None:
         comp = (self.build.summary or {}).get("complementarity") or {}
@@ -868,24 +1147,30 @@ class _Builder:
         return Paragraph(tuple(parts))
 
     def complementarity_blocks(self) -> list[Block]:
-        blocks: list[Block] = [Heading(_("Complementarity of collaboration and investment"))]
+        """The complementarity analysis, when the monitor has its roles and the build made it."""
         keys = [
             (self.value_label("strategy", s), "strategy_ntm_turnover_share", "strategy", s)
             for s in STRATEGY_ORDER
         ]
-        if any(self.est(i, d, v) for _l, i, d, v in keys):
-            blocks.append(
-                self.bar_chart(
-                    "strategies",
-                    _("Turnover from new-to-market products by strategy"),
-                    keys,
-                    "% of turnover",
-                    _(
-                        "Strategies: internal investment in innovation and/or participation in a "
-                        "collaboration initiative."
-                    ),
-                )
+        estimated = any(self.est(i, d, v) for _l, i, d, v in keys)
+        if self.defn.complementarity is None or not (
+            estimated or self.summary.get("complementarity")
+        ):
+            return []
+        blocks: list[Block] = [Heading(_("Complementarity of collaboration and investment"))]
+        if estimated:
+            chart = self.bar_chart(
+                "strategies",
+                _("Turnover from new-to-market products by strategy"),
+                keys,
+                "% of turnover",
+                _(
+                    "Strategies: internal investment in innovation and/or participation in a "
+                    "collaboration initiative."
+                ),
             )
+            if chart is not None:
+                blocks.append(chart)
             rows = []
             for s in STRATEGY_ORDER:
                 a = self.est_cells(self.est("strategy_ntm_turnover_share", "strategy", s))
@@ -926,20 +1211,41 @@ class _Builder:
             )
         return blocks
 
-    def regional(self) -> Chapter:
-        ind = self.map_indicator
-        name = self.ind_name(ind)
-        unit, _scale = self.unit_of(ind)
+    def map_indicator_of(self, spec: ChapterSpec) -> str | None:
+        """The indicator of the maps: the command line's, else the chapter's ``map``, else
+        the participation role's share."""
+        if self.map_indicator is not None:
+            return self.map_indicator
+        chosen = self.chapter_indicators(spec, "map")
+        return chosen[0] if chosen else self.participation_indicator()
+
+    def regional(self, spec: ChapterSpec) -> Chapter | None:
+        ind = self.map_indicator_of(spec)
+        province_domain = self.region_domain("province")
+        corop_domain = self.region_domain("corop")
+        levels = [
+            (level, dom)
+            for level, dom in (("province", province_domain), ("corop", corop_domain))
+            if dom is not None
+        ]
+        with_initiatives = self.defn.participation is not None
+        if not levels and not with_initiatives:
+            return None  # the monitor reports no regional domain
+        mapped = ind is not None and self.asked(ind) and bool(levels)
+        name = self.ind_name(ind) if ind else ""
+        unit, _scale = self.unit_of(ind) if ind else ("%", 1.0)
         blocks: list[Block] = []
+        if ind is not None and not self.asked(ind):
+            blocks.append(Paragraph((self.none_asked(name),)))
         corop_rows = []
         for c in self.region.corops:
-            e = self.est(ind, "corop", c.code)
+            e = self.est(ind, corop_domain, c.code) if mapped and corop_domain else None
             row = self.chart_row(e, localized(c, "name", self.lang))
             row.update(code=c.code, row=c.tile_row, col=c.tile_col, province=c.province_code)
             corop_rows.append(row)
         province_rows = []
         for p in self.region.provinces:
-            e = self.est(ind, "province", p.code)
+            e = self.est(ind, province_domain, p.code) if mapped and province_domain else None
             row = self.chart_row(e, localized(p, "name", self.lang))
             row.update(code=p.code)
             province_rows.append(row)
@@ -950,7 +1256,9 @@ class _Builder:
             if geo is not None
             else _("Schematic tile map: one tile per COROP region in its geographic arrangement.")
         )
-        for level, rows in (("province", province_rows), ("corop", corop_rows)):
+        rows_of = {"province": province_rows, "corop": corop_rows}
+        for level, _dom in levels if mapped else ():
+            rows = rows_of[level]
             title = (
                 _("%(indicator)s by province")
                 if level == "province"
@@ -958,21 +1266,40 @@ class _Builder:
             ) % {"indicator": name}
             alt = self.map_alt(title, rows)
             if geo is not None and geo.has(level):
-                spec = charts.geo_choropleth(
+                spec_ = charts.geo_choropleth(
                     geo.features(level), rows, title, legend, alt, geo.planar, self.lang
                 )
             else:
-                spec = charts.tile_choropleth(
+                spec_ = charts.tile_choropleth(
                     self.tile_rows(level, rows), title, legend, alt, self.lang
                 )
             caption = _(
                 "Population: %(population)s. Colour: the weighted estimate; its 95%% confidence "
                 "interval and n are in the table below. %(source)s"
             ) % {"population": self.population_text, "source": source}
-            blocks.append(Chart(f"map-{level}", title, caption, alt, spec))
+            blocks.append(Chart(f"map-{level}", title, caption, alt, spec_))
+        if with_initiatives:
+            blocks.append(self.initiatives_map(corop_rows, source))
+        if mapped:
+            assert ind is not None
+            keys = [
+                (self.value_label(dom, item.code), ind, dom, item.code)
+                for level, dom in levels
+                for item in (self.region.provinces if level == "province" else self.region.corops)
+            ]
+            title = _("%(indicator)s by province and COROP region") % {"indicator": name}
+            chart = self.bar_chart(f"{ind}-by-region", title, keys, unit)
+            if chart is not None:
+                blocks.append(chart)
+            blocks.append(self.estimate_table("regional-table", title, keys))
+        return Chapter("regional", _("The regional picture"), tuple(blocks), _("Regions"))
+
+    def initiatives_map(self, corop_rows: list[dict[str, Any]], source: str) -> Chart:
+        """The registry's initiatives as markers by type and COROP region."""
+        geo = self.geometry
         # initiatives as markers by type
         counts = initiative_counts(self.wave)
-        type_names = {t[3:] if t.startswith("in_") else t: n for t, n in self.type_names().items()}
+        type_names = self.type_names()
         marks = []
         for c in self.region.corops:
             for t, tname in type_names.items():
@@ -1001,45 +1328,24 @@ class _Builder:
             )
         else:
             spec = charts.tile_markers(self.tile_rows("corop", corop_rows), marks, title, alt)
-        blocks.append(
-            Chart(
-                "map-initiatives",
-                title,
-                _(
-                    "Population: the collaboration initiatives in the registry of %(region)s, "
-                    "%(year)s, placed by the municipality of their location. %(source)s"
-                )
-                % {"region": self.region_name, "year": self.wave.year, "source": source},
-                alt,
-                spec,
+        return Chart(
+            "map-initiatives",
+            title,
+            _(
+                "Population: the collaboration initiatives in the registry of %(region)s, "
+                "%(year)s, placed by the municipality of their location. %(source)s"
             )
+            % {"region": self.region_name, "year": self.wave.year, "source": source},
+            alt,
+            spec,
         )
-        keys = [
-            (self.value_label("province", p.code), ind, "province", p.code)
-            for p in self.region.provinces
-        ] + [(self.value_label("corop", c.code), ind, "corop", c.code) for c in self.region.corops]
-        blocks.append(
-            self.bar_chart(
-                f"{ind}-by-region",
-                _("%(indicator)s by province and COROP region") % {"indicator": name},
-                keys,
-                unit,
-            )
-        )
-        blocks.append(
-            self.estimate_table(
-                "regional-table",
-                _("%(indicator)s by province and COROP region") % {"indicator": name},
-                keys,
-            )
-        )
-        return Chapter("regional", _("The regional picture"), tuple(blocks), _("Regions"))
 
     def type_names(self) -> dict[str, str]:
+        """The names of the registry's initiative types (``Initiative.type``)."""
         return {
-            "in_network": _("innovation network"),
-            "in_test_environment": _("test environment"),
-            "in_incubator": _("incubator"),
+            "network": _("innovation network"),
+            "test_environment": _("test environment"),
+            "incubator": _("incubator"),
         }
 
     def tile_rows(self, level: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -1067,7 +1373,10 @@ class _Builder:
             + "; ".join(f"{r['label']}: {r['text']}" for r in rows)
         )
 
-    def trends(self) -> Chapter:
+    def trends(self, spec: ChapterSpec) -> Chapter | None:
+        shown = self.chapter_indicators(spec)
+        if not shown:
+            return None
         builds = [
             (w, latest_build(w))
             for w in Wave.objects.filter(
@@ -1079,21 +1388,32 @@ class _Builder:
         ests = {
             (e.build_id, e.indicator): e
             for e in BuildEstimate.objects.filter(
-                build__in=[b for _w, b in builds], domain="", indicator__in=TREND_INDICATORS
+                build__in=[b for _w, b in builds], domain="", indicator__in=shown
             )
         }
-        table_rows = []
-        for ind in TREND_INDICATORS:
+        unasked = {b.pk: set((b.summary or {}).get("not_asked") or ()) for _w, b in builds}
+        table_rows: list[tuple[str, tuple[Cell, ...]]] = []
+        for ind in shown:
+            # a wave that did not ask the indicator breaks its line: no trend across it
+            segment = 0
             for w, b in builds:
+                label = f"{self.ind_name(ind)} — {w.year}"
+                if ind in unasked[b.pk]:
+                    segment += 1
+                    text = _("not asked in %(year)s") % {"year": w.year}
+                    table_rows.append((label, (NotAsked(text),)))
+                    continue
                 e = ests.get((b.pk, ind))
-                data.append(self.chart_row(e, self.ind_name(ind), year=w.year))
-                table_rows.append((f"{self.ind_name(ind)} — {w.year}", self.est_cells(e)))
+                data.append(
+                    self.chart_row(e, self.ind_name(ind), year=w.year, segment=f"{ind}#{segment}")
+                )
+                table_rows.append((label, self.est_cells(e)))
         title = _("Trends over the waves")
         alt = _("Line chart: %(title)s, %(first)s–%(last)s, for %(names)s.") % {
             "title": title,
             "first": builds[0][0].year if builds else self.wave.year,
             "last": self.wave.year,
-            "names": ", ".join(self.ind_name(i) for i in TREND_INDICATORS),
+            "names": ", ".join(self.ind_name(i) for i in shown),
         }
         blocks: list[Block] = [
             Chart(
@@ -1113,12 +1433,26 @@ class _Builder:
             ),
             Table("trends-table", title, self.est_columns(), tuple(table_rows)),
         ]
-        trend = (self.build.summary or {}).get("trends") or {}
+        trend = self.summary.get("trends") or {}
         changes = trend.get("changes") or []
+        before = next(
+            (
+                b
+                for w, b in builds
+                if b.pk == trend.get("previous_build")
+                or ("previous_build" not in trend and w.year == trend.get("previous_year"))
+            ),
+            None,
+        )
+        # an indicator either wave did not ask has no change (a build made before "not
+        # asked" was recorded may hold a placeholder for it)
+        skip = self.not_asked | (unasked.get(before.pk, set()) if before is not None else set())
         if changes:
             bid = self.build.pk
             rows = []
             for i, c in enumerate(changes):
+                if c.get("indicator") in skip:
+                    continue
                 if c.get("indicator") not in self.catalogue or not all(
                     _finite(c.get(k)) for k in ("difference", "ci_low", "ci_high")
                 ):
@@ -1188,7 +1522,7 @@ class _Builder:
             blocks.append(Paragraph(sentence(text, **values)))
         return Chapter("trends", _("Trends over the waves"), tuple(blocks), _("Trends"))
 
-    def annex(self) -> Chapter:
+    def annex(self, spec: ChapterSpec) -> Chapter:
         blocks: list[Block] = [
             Paragraph(
                 (
@@ -1203,14 +1537,102 @@ class _Builder:
             name = self.ind_name(ind.id)
             blocks.append(Heading(name))
             blocks.append(Paragraph((self.definition(ind),), note=True))
-            keys = [(self.domain_title(""), ind.id, "", "")]
-            for dom in SINGLE_DOMAINS:
-                for v in self.domain_values(dom):
-                    keys.append(
-                        (f"{self.domain_title(dom)}: {self.value_label(dom, v)}", ind.id, dom, v)
-                    )
-            blocks.append(self.estimate_table(f"annex-{ind.id}", name, keys))
+            if not self.asked(ind.id):
+                blocks.append(Paragraph((self.not_asked_text,)))
+                continue
+            blocks.append(self.estimate_table(f"annex-{ind.id}", name, self.domain_keys(ind.id)))
         return Chapter("annex", _("Annex: every indicator"), tuple(blocks), _("Annex"))
+
+    def domain_keys(self, indicator: str) -> list[tuple[str, str, str, str]]:
+        """The region and every value of every single domain of the build, as table keys."""
+        keys = [(self.domain_title(""), indicator, "", "")]
+        for dom in self.domains:
+            for v in self.domain_values(dom):
+                keys.append(
+                    (f"{self.domain_title(dom)}: {self.value_label(dom, v)}", indicator, dom, v)
+                )
+        return keys
+
+    def question_keys(self, q: dict[str, Any]) -> list[tuple[str, str]]:
+        """(label, indicator) of a question's rows: one per choice of a select question, the
+        mean of a number question."""
+        name = q["name"]
+        choices = q.get("choices") or ()
+        if choices:
+            return [
+                (self.text_of(c) or str(c.get("code")), f"{QUESTION_PREFIX}{name}={c.get('code')}")
+                for c in choices
+            ]
+        return [(_("Mean"), f"{QUESTION_PREFIX}{name}")]
+
+    def questions_chapter(self, spec: ChapterSpec) -> Chapter | None:
+        """Every question of the wave's questionnaire as a weighted table for the region; the
+        tables by domain are in the workbook (sheet of this chapter)."""
+        if not self.questions:
+            return None  # a build made before questions were tabulated
+        blocks: list[Block] = [
+            Paragraph(
+                (
+                    _(
+                        "Every question of the questionnaire of %(year)s, also those no "
+                        "indicator uses: for a question with answer options the weighted "
+                        "percentage of the SMEs that chose each option, among the SMEs that "
+                        "answered the question (with several answers allowed the percentages "
+                        "add up to more than 100); for a number the weighted mean. The same "
+                        "tables by domain are in the workbook."
+                    )
+                    % {"year": self.wave.year},
+                ),
+                note=True,
+            )
+        ]
+        for q in self.questions:
+            title = self.text_of(q) or q["name"]
+            keys = [(label, ind, "", "") for label, ind in self.question_keys(q)]
+            if not any(self.est(ind) for _l, ind, _d, _v in keys):
+                blocks.append(Heading(title))
+                blocks.append(Paragraph((_("Not estimated in this build."),), note=True))
+                continue
+            blocks.append(
+                self.estimate_table(
+                    f"question-{q['name']}",
+                    title,
+                    keys,
+                    note=_("Variable: %(name)s") % {"name": q["name"]},
+                )
+            )
+        return Chapter("questions", _("Annex: all questions"), tuple(blocks), _("Questions"))
+
+    def question_rows(self) -> list[dict[str, Any]]:
+        """Every question's estimates in long form, region first, then each single domain."""
+        out = []
+        for q in self.questions:
+            question_label = self.text_of(q) or q["name"]
+            for label, ind in self.question_keys(q):
+                code = ind.partition("=")[2]
+                for domain in ("", *self.domains):
+                    values = [""] if not domain else self.domain_values(domain)
+                    for value in values:
+                        e = self.est(ind, domain, value)
+                        if e is None:
+                            continue
+                        ok = not e.suppressed and _finite(e.estimate)
+                        out.append(
+                            {
+                                "year": self.wave.year,
+                                "question": q["name"],
+                                "label": f"{question_label}: {label}" if code else question_label,
+                                "code": code,
+                                "domain": self.domain_title(domain),
+                                "value": self.value_label(domain, value) if domain else "",
+                                "estimate": e.estimate if ok else None,
+                                "ci_low": e.ci_low if ok and _finite(e.ci_low) else None,
+                                "ci_high": e.ci_high if ok and _finite(e.ci_high) else None,
+                                "n": e.n,
+                                "suppressed": not ok,
+                            }
+                        )
+        return out
 
     def definition(self, ind: Indicator) -> str:
         return localized(ind, "definition", self.lang)
@@ -1282,20 +1704,25 @@ class _Builder:
             },
             build_id=self.build.pk,
         )
-        report.chapters = [
-            self.key_figures(),
-            self.method(),
-            self.innovation(),
-            self.typology_chapter(),
-            self.collaboration(),
-            self.regional(),
-            self.trends(),
-            self.annex(),
-        ]
+        makers = {
+            "key_figures": self.key_figures,
+            "method": self.method,
+            "innovation": self.innovation,
+            "typology": self.typology_chapter,
+            "collaboration": self.collaboration,
+            "regional": self.regional,
+            "trends": self.trends,
+            "questions": self.questions_chapter,
+            "annex": self.annex,
+        }
+        # the definition's chapters in its order; a chapter with nothing to show is left out
+        chapters = [makers[spec.kind](spec) for spec in self.defn.chapters or DEFAULT_CHAPTERS]
+        report.chapters = [c for c in chapters if c is not None]
         report.definitions = self.definitions()
         if self.with_rows:
             report.long_rows = self.long_rows(crosses=False)
             report.cross_rows = self.long_rows(crosses=True)
+            report.question_rows = self.question_rows()
         report.labels = {
             "suppressed": self.suppressed_text,
             "contents": _("Contents"),
@@ -1321,6 +1748,11 @@ class _Builder:
             % {"build": self.build.pk},
             "language": _("Language"),
             "page": _("Page"),
+            "wave": _("Wave"),
+            "question": _("Question"),
+            "label": _("Label"),
+            "code": _("Code"),
+            "not_asked": self.not_asked_text,
         }
         return report
 
@@ -1352,9 +1784,14 @@ def build_content(
     lang: str,
     region_data: RegionData,
     geometry: Any = None,
-    map_indicator: str = DEFAULT_MAP_INDICATOR,
+    map_indicator: str | None = DEFAULT_MAP_INDICATOR,
     with_rows: bool = True,
+    definition: MonitorDefinition | None = None,
 ) -> Report:
-    """The report of ``build`` in ``lang`` (call inside ``translation.override(lang)``);
+    """The report of ``build`` in ``lang`` (call inside ``translation.override(lang)``), its
+    chapters those of the monitor definition's report.yaml (default: the active definition);
+    ``map_indicator``: the maps' indicator (None: the regional chapter's ``map``);
     ``with_rows``: also every estimate in long form (for the workbook)."""
-    return _Builder(build, lang, region_data, geometry, map_indicator, with_rows).build_report()
+    return _Builder(
+        build, lang, region_data, geometry, map_indicator, with_rows, definition
+    ).build_report()

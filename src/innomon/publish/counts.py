@@ -3,10 +3,10 @@ facts of the wave, not estimates."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from django.db.models import Count, Q
 
-from innomon.analysis.indicators import SBI_GROUPS
-from innomon.builds.weighting import SECTION_GROUPS
 from innomon.registry.models import Initiative
 from innomon.survey.models import Response, Wave
 from innomon.survey.panel import panel_firms
@@ -21,9 +21,17 @@ def response_counts(wave: Wave) -> dict[str, int]:
     )
 
 
-def strata_counts(wave: Wave, dim: str) -> list[tuple[str, int, int]]:
+def strata_counts(
+    wave: Wave,
+    dim: str,
+    groups: Mapping[str, str] | None = None,
+    order: Sequence[str] = (),
+) -> list[tuple[str, int, int]]:
     """(stratum, firms of the wave, complete responses) by ``province``, ``size_class`` or
-    ``section_group`` of the firm register."""
+    ``section_group`` of the firm register. The firm register's fields are fixed; the sector
+    groups are the monitor definition's: ``groups`` maps an SBI section letter to its group
+    (a letter outside it, or no ``groups`` at all, is its own stratum), ``order`` the groups'
+    order."""
     field_name = {
         "province": "firm__municipality__corop__province__code",
         "size_class": "firm__size_class",
@@ -40,16 +48,15 @@ def strata_counts(wave: Wave, dim: str) -> list[tuple[str, int, int]]:
     acc: dict[str, list[int]] = {}
     for r in rows:
         key = r[field_name]
-        if dim == "section_group":
-            key = SECTION_GROUPS.get(key, key)
+        if dim == "section_group" and groups:
+            key = groups.get(key, key)
         cell = acc.setdefault(key, [0, 0])
         cell[0] += r["all"]
         cell[1] += r["complete"]
-    order = {
-        "size_class": ["micro", "small", "medium", "large"],
-        "section_group": [g.code for g in SBI_GROUPS],
-    }.get(dim)
-    keys = sorted(acc, key=lambda k: (order.index(k) if order and k in order else 99, k))
+    if dim == "size_class":
+        order = ("micro", "small", "medium", "large")
+    ranks = {k: i for i, k in enumerate(order)}
+    keys = sorted(acc, key=lambda k: (ranks.get(k, len(ranks)), k))
     return [(k, acc[k][0], acc[k][1]) for k in keys]
 
 

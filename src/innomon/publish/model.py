@@ -40,7 +40,15 @@ class Range:
     high: Num
 
 
-Cell = Num | Text | Suppressed | Range
+@dataclass(frozen=True)
+class NotAsked:
+    """An indicator the wave's questionnaire did not ask: one cell spanning the row's columns
+    ("not asked in 2019"), never a number, never a row of suppressed placeholders."""
+
+    text: str
+
+
+Cell = Num | Text | Suppressed | Range | NotAsked
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,8 @@ class Report:
     definitions: list[Definition] = field(default_factory=list)
     long_rows: list[dict[str, Any]] = field(default_factory=list)  # every single-domain row
     cross_rows: list[dict[str, Any]] = field(default_factory=list)  # every two-way cross row
+    # every question's weighted table in long form (region and single domains), for the workbook
+    question_rows: list[dict[str, Any]] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)  # words the renderers need
 
 

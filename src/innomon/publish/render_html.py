@@ -18,6 +18,7 @@ from .model import (
     Chart,
     Heading,
     KeyFigures,
+    NotAsked,
     Num,
     Paragraph,
     Range,
@@ -45,7 +46,9 @@ def parts_html(parts: tuple[Any, ...]) -> SafeString:
     return mark_safe("".join(_num(p) if isinstance(p, Num) else str(escape(p)) for p in parts))
 
 
-def cell_html(cell: Any) -> SafeString:
+def cell_html(cell: Any, span: int = 1) -> SafeString:
+    if isinstance(cell, NotAsked):  # one cell across the row's columns
+        return format_html('<td class="not-asked" colspan="{}">{}</td>', span, cell.text)
     if isinstance(cell, Num):
         return mark_safe(f'<td class="n">{_num(cell)}</td>')
     if isinstance(cell, Range):
@@ -72,7 +75,8 @@ def block_html(block: Any) -> SafeString:
     if isinstance(block, Table):
         head = "".join(str(format_html('<th scope="col">{}</th>', c)) for c in block.columns)
         body = "".join(
-            f'<tr><th scope="row">{escape(label)}</th>{"".join(cell_html(c) for c in cells)}</tr>'
+            f'<tr><th scope="row">{escape(label)}</th>'
+            f"{''.join(cell_html(c, len(block.columns)) for c in cells)}</tr>"
             for label, cells in block.rows
         )
         note = str(format_html('<p class="note">{}</p>', block.note)) if block.note else ""

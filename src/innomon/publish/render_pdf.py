@@ -15,7 +15,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .model import Chart, Heading, KeyFigures, Num, Paragraph, Range, Report, Suppressed, Table
+from .model import (
+    Chart,
+    Heading,
+    KeyFigures,
+    NotAsked,
+    Num,
+    Paragraph,
+    Range,
+    Report,
+    Suppressed,
+    Table,
+)
 from .numbers import D3_LOCALES
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
@@ -45,7 +56,9 @@ def _text(parts: tuple[Any, ...]) -> str:
     return "".join(p.text if isinstance(p, Num) else str(p) for p in parts)
 
 
-def _cell(cell: Any) -> dict[str, str]:
+def _cell(cell: Any, span: int = 1) -> dict[str, Any]:
+    if isinstance(cell, NotAsked):  # one cell across the row's columns
+        return {"k": "notasked", "t": cell.text, "span": span}
     if isinstance(cell, Num):
         return {"k": "num", "t": cell.text}
     if isinstance(cell, Range):
@@ -66,7 +79,8 @@ def _block(block: Any, folder: Path, lang: str) -> dict[str, Any]:
             "title": block.title,
             "columns": list(block.columns),
             "rows": [
-                {"label": label, "cells": [_cell(c) for c in cells]} for label, cells in block.rows
+                {"label": label, "cells": [_cell(c, len(block.columns)) for c in cells]}
+                for label, cells in block.rows
             ],
             "note": block.note,
         }

@@ -1,6 +1,7 @@
 """The report's tables as an Excel workbook (openpyxl): a cover, a sheet per chapter with its
 tables, the indicator definitions on a sheet of their own, and every estimate in long form
-(single domains and two-way crosses) for analysts.
+(single domains and two-way crosses) for analysts. The questions chapter is one sheet in long
+form: every question's weighted table for the region and each single domain.
 
 Numbers are numbers (the printed scale, e.g. percentages, with a number format), confidence
 intervals two columns; a suppressed cell holds the word ("onderdrukt" / "suppressed"), never
@@ -17,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from .model import Num, Paragraph, Range, Report, Suppressed, Table
+from .model import Chapter, NotAsked, Num, Paragraph, Range, Report, Suppressed, Table
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -90,7 +91,7 @@ def _write_table(sheet: _Sheet, table: Table, labels: dict[str, str]) -> None:
                     out += [c.text, c.text]
             elif isinstance(c, Num):
                 out.append(sheet.num(c))
-            elif isinstance(c, Suppressed):
+            elif isinstance(c, Suppressed | NotAsked):
                 out.append(sheet.cell(c.text, ITALIC))
             else:
                 out.append(c.text)
@@ -98,6 +99,63 @@ def _write_table(sheet: _Sheet, table: Table, labels: dict[str, str]) -> None:
     if table.note:
         sheet.row([sheet.cell(table.note, ITALIC)])
     sheet.row([])
+
+
+def _write_questions(wb: Workbook, name: str, report: Report, chapter: Chapter) -> None:
+    """Every question's estimates in long form: one row per wave, question, answer code,
+    domain and domain value; a suppressed estimate is the word."""
+    lab = report.labels
+    sheet = _Sheet(wb, name, report, [8, 24, 60, 10, 24, 32, 12, 12, 12, 8, 14])
+    sheet.row([sheet.cell(chapter.title, TITLE)])
+    for block in chapter.blocks[:1]:
+        if isinstance(block, Paragraph):
+            sheet.row([_text(block)])
+    sheet.row([])
+    sheet.row(
+        [
+            sheet.cell(lab[key], BOLD) if key != "n" else sheet.cell("n", BOLD)
+            for key in (
+                "wave",
+                "question",
+                "label",
+                "code",
+                "domain",
+                "value",
+                "estimate",
+                "ci_low",
+                "ci_high",
+                "n",
+                "status",
+            )
+        ]
+    )
+    for r in report.question_rows:
+        if r["suppressed"]:
+            values: list[Any] = [sheet.cell(lab["suppressed"], ITALIC) for _i in range(3)]
+            status = lab["suppressed"]
+        else:
+            values = [
+                sheet.cell(v, fmt="0.00") if v is not None else "–"
+                for v in (r["estimate"], r["ci_low"], r["ci_high"])
+            ]
+            status = ""
+        sheet.row(
+            [
+                r["year"],
+                r["question"],
+                r["label"],
+                r["code"],
+                r["domain"],
+                r["value"],
+                *values,
+                r["n"],
+                status,
+            ]
+        )
+
+
+def _text(block: Paragraph) -> str:
+    return "".join(p.text if isinstance(p, Num) else str(p) for p in block.parts)
 
 
 def render_xlsx(report: Report) -> bytes:
@@ -115,6 +173,9 @@ def render_xlsx(report: Report) -> bytes:
     for ch in report.chapters:
         cover.row([ch.title])
     for ch in report.chapters:
+        if ch.id == "questions":
+            _write_questions(wb, _sheet_name(ch.sheet, used), report, ch)
+            continue
         sheet = _Sheet(wb, _sheet_name(ch.sheet, used), report, [48, 14, 14, 14, 14, 14, 14])
         sheet.row([sheet.cell(ch.title, TITLE)])
         sheet.row([])
@@ -122,8 +183,7 @@ def render_xlsx(report: Report) -> bytes:
             if isinstance(block, Table):
                 _write_table(sheet, block, lab)
             elif isinstance(block, Paragraph) and not block.note:
-                text = "".join(p.text if isinstance(p, Num) else str(p) for p in block.parts)
-                sheet.row([text])
+                sheet.row([_text(block)])
                 sheet.row([])
     defs = _Sheet(wb, _sheet_name(lab["definitions"], used), report, [30, 40, 100, 16, 24])
     defs.row(

@@ -59,7 +59,7 @@ def write_report(
     languages: Sequence[str] | None = None,
     formats: Sequence[str] = FORMATS,
     geometry: Geometry | None = None,
-    map_indicator: str = DEFAULT_MAP_INDICATOR,
+    map_indicator: str | None = DEFAULT_MAP_INDICATOR,
     on_step: Callable[[str], None] = lambda step: None,
 ) -> list[Path]:
     """Write the report of ``wave`` from its latest build in ``languages`` × ``formats``.
