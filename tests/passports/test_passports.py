@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from pypdf import PdfReader
 
-from innomon.analysis.indicators import SBI_GROUPS
 from innomon.builds.models import FirmClass
 from innomon.builds.services import latest_build
 from innomon.cli import cli
+from innomon.definition import load_definition
 from innomon.passports.content import build_passports
 from innomon.passports.links import passport_link
 from innomon.passports.models import Passport, PassportLink
@@ -29,7 +29,9 @@ from innomon.survey.services import wave_records
 pytestmark = pytest.mark.slow
 
 YEAR = 2019  # the demo makes the passports of its latest wave
-GROUP_OF = {letter: g.code for g in SBI_GROUPS for letter in g.sections}
+GROUP_OF = {
+    letter: g.code for g in load_definition().domain("sbi_group").groups for letter in g.values
+}
 
 
 @pytest.fixture

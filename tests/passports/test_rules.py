@@ -53,7 +53,7 @@ def test_group_percentiles_per_group_and_only_for_large_enough_groups():
 def _facts(**overrides):
     data = {
         "investor": [1.0],
-        "rd_internal": [1.0],
+        "rd_any": [1.0],
         "innovator": [1.0],
         "product_innovator": [1.0],
         "ntm_innovator": [0.0],
@@ -90,8 +90,8 @@ def test_facts_derive_stage_and_collaboration_in_three_valued_logic():
 
 def test_wbso_needs_in_house_rd_known_to_be_yes():
     assert "wbso" in _listed(_facts())
-    assert "wbso" not in _listed(_facts(rd_internal=0.0))
-    assert "wbso" not in _listed(_facts(rd_internal=math.nan))  # unknown is not met
+    assert "wbso" not in _listed(_facts(rd_any=0.0))
+    assert "wbso" not in _listed(_facts(rd_any=math.nan))  # unknown is not met
 
 
 def test_regional_rules_follow_the_province():

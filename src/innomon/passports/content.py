@@ -3,14 +3,18 @@
 For every responding firm of the build (its complete SME responses) the passport holds: its own
 values on the key indicators beside the build's estimates for its peer group and the region; its
 weighted percentile within the peer group and within the region (with the build's stored
-weights); its level on the innovation pyramid (the build's ``FirmClass``); how it changed since
-the last earlier wave it answered; the support instruments whose rules it meets
-(``barometer``); and suggested initiatives (``initiatives``). The rules are data in
-``passports/data/passport.yaml``; docs/methodology.md explains them.
+weights); its level on the innovation pyramid and its typology flags (the build's
+``FirmClass``); how it changed since the last earlier wave it answered; the support instruments
+whose rules it meets (``barometer``); and suggested initiatives (``initiatives``). The rules are
+the monitor definition's ``passport.yaml`` and ``instruments.yaml``; docs/methodology.md explains
+them.
 
-The firms' own values are the derived variables of ``innomon.analysis.indicators.derive`` over
-the wave's responses — the same function the build ran — and only when the responses are still
-the ones the build was made from (its checksum), so that a passport and its build agree.
+The firms' own values are the variables of the wave's questionnaire — its answers, context rows
+and calculations (``innomon.instrument.derive.derive_columns``) — with the definition's domains,
+the same as the build's, and only when the responses are still the ones the build was made from
+(its checksum), so that a passport and its build agree. An indicator the wave's questionnaire did
+not ask (``build.summary["not_asked"]``) is left out of that wave's passports — never shown as
+0 — and the passport names it as not asked.
 """
 
 from __future__ import annotations
@@ -18,22 +22,29 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from innomon.analysis.indicators import DOMAINS, DeriveSettings, derive
+from innomon.analysis.domains import domain_columns
+from innomon.builds.analyse import domain_specs
 from innomon.builds.models import Build, BuildEstimate, FirmClass
 from innomon.builds.services import checksums, latest_build
-from innomon.catalogue import load_indicators
-from innomon.config import monitor_settings
+from innomon.definition import MonitorDefinition, context_values, load_definition
 from innomon.errors import InnomonError
+from innomon.instrument import Instrument, load_instrument
+from innomon.instrument.derive import derive_columns
 from innomon.survey.models import Response, Wave
+from innomon.survey.questionnaires import default_workbook, wave_instrument
 from innomon.survey.services import wave_records
 
 from .barometer import facts_of, instruments_for
 from .initiatives import Suggester
-from .rules import PassportRules, passport_rules
+from .rules import PassportRules, PassportRulesError, check_barometer, passport_rules
+
+# The typology flags FirmClass has its own columns for (older builds hold no ``flags`` mapping).
+LEGACY_FLAGS = ("top", "frugal", "micro_veteran")
 
 
 class PassportError(InnomonError):
@@ -97,14 +108,15 @@ def group_percentiles(
     return out
 
 
-def _key(data: dict[str, np.ndarray], step: Sequence[str], i: int) -> tuple | None:
-    values = tuple(data[c][i] for c in step)
+def _key(columns: dict[str, np.ndarray], step: Sequence[str], i: int) -> tuple | None:
+    values = tuple(columns[c][i] for c in step)
     return None if any(v is None for v in values) else values
 
 
-def _domain(step: Sequence[str]) -> tuple[str, ...]:
-    """The step's columns in the build's order of domains (as its crosses are named)."""
-    return tuple(sorted(step, key=DOMAINS.index))
+def _domain(step: Sequence[str], order: Sequence[str]) -> tuple[str, ...]:
+    """The step's columns in the definition's order of domains (as the build's crosses are
+    named)."""
+    return tuple(sorted(step, key=list(order).index))
 
 
 def _language(language: str | None) -> str:
@@ -114,24 +126,63 @@ def _language(language: str | None) -> str:
 
 
 class _Wave:
-    """A wave's records, derived variables and row index by KvK number."""
+    """A wave's questionnaire, records, variables (``data``), domain columns and row index by
+    KvK number — the variables and domains as the build computes them (``builds.analyse``)."""
 
-    def __init__(self, wave: Wave) -> None:
-        threshold = monitor_settings().top_innovator_threshold
+    def __init__(self, wave: Wave, definition: MonitorDefinition) -> None:
         self.wave = wave
+        self.instrument = wave_instrument(wave)
         self.records = wave_records(wave)
-        self.data = derive(self.records, DeriveSettings(wave.year, threshold))
+        n = len(self.records)
+        self.data = derive_columns(
+            self.instrument, self.records, context_values(definition, wave.year)
+        )
+        self.domains = domain_columns(self.data, domain_specs(definition), n)
+        for name, column in self.domains.items():
+            self.data.setdefault(name, column)
         self.row = {r["kvk"]: i for i, r in enumerate(self.records)}
 
 
-def _earlier(wave: Wave) -> list[tuple[_Wave, dict[str, str]]]:
+def _earlier(wave: Wave, definition: MonitorDefinition) -> list[tuple[_Wave, dict[str, str]]]:
     """The earlier waves of the region, newest first, each with its firms' ladder levels in its
     latest build (empty without a build)."""
     out = []
     for w in Wave.objects.filter(region=wave.region, year__lt=wave.year).order_by("-year"):
         b = latest_build(w)
         levels = dict(b.firm_classes.values_list("firm__kvk", "level_id")) if b else {}
-        out.append((_Wave(w), levels))
+        out.append((_Wave(w, definition), levels))
+    return out
+
+
+def _questionnaires(
+    wave: Wave, definition: MonitorDefinition, known: Sequence[Instrument]
+) -> list[Instrument]:
+    """The questionnaires a variable may come from: ``known`` (this wave's and the earlier
+    ones'), the later waves' of the region and the default workbook of a new wave (the
+    definition's)."""
+    out = list(known)
+    for w in Wave.objects.filter(region=wave.region, year__gt=wave.year):
+        out.append(wave_instrument(w))
+    paths = {Path(default_workbook()).resolve()}
+    if definition.questionnaire is not None:
+        paths.add(Path(definition.questionnaire).resolve())
+    out.extend(load_instrument(path=p) for p in sorted(paths))
+    return out
+
+
+def _flag_fields() -> list[str]:
+    names = {f.name for f in FirmClass._meta.get_fields()}
+    return [f for f in ("flags", *LEGACY_FLAGS) if f in names]
+
+
+def _flags(fc: dict[str, Any], flag_ids: Sequence[str]) -> dict[str, bool | None]:
+    """The firm's typology flags by id (None: unknown): the build's ``flags`` mapping, or the
+    old columns of the flags that have one."""
+    stored = fc.get("flags") or {}
+    out: dict[str, bool | None] = {}
+    for flag in flag_ids:
+        value = stored.get(flag) if flag in stored else fc.get(flag)
+        out[flag] = None if value is None else bool(value)
     return out
 
 
@@ -144,7 +195,9 @@ def build_passports(
     """The passport content of every responding firm of ``build`` (or only ``kvks``), by the
     passport rules (``passport.yaml`` unless ``rules`` is given). Raises ``PassportError`` when
     the build has no stored weights, the wave's responses changed since the build, or a KvK
-    number is not a responding firm of the build."""
+    number is not a responding firm of the build; ``PassportRulesError`` when the barometer
+    names a variable that is in no questionnaire and no build output."""
+    definition = load_definition()
     rules = rules or passport_rules()
     wave = build.wave
     if checksums(wave)["data"] != build.data_sha256:
@@ -152,11 +205,12 @@ def build_passports(
             f"the responses of wave {wave.year} changed after build {build.pk}; run "
             f"`innomon build {wave.year}` again first"
         )
-    current = _Wave(wave)
+    current = _Wave(wave, definition)
+    flag_ids = [f.id for f in definition.typology.flags] if definition.typology else []
     classes = {
         fc["firm__kvk"]: fc
         for fc in FirmClass.objects.filter(build=build).values(
-            "firm__kvk", "firm_id", "level", "level_id", "weight"
+            "firm__kvk", "firm_id", "level", "level_id", "weight", *_flag_fields()
         )
     }
     if not classes or any(c["weight"] is None for c in classes.values()):
@@ -171,24 +225,46 @@ def build_passports(
                 f"KvK number {kvk} is not a responding firm of wave {wave.year}; check the "
                 "number (only firms with a complete response get a passport)"
             )
+    earlier = _earlier(wave, definition)
+    problems = check_barometer(
+        definition,
+        _questionnaires(
+            wave, definition, [current.instrument, *(ew.instrument for ew, _ in earlier)]
+        ),
+    )
+    if problems:
+        raise PassportRulesError("\n".join(problems))
     n = len(current.records)
     weights = np.array([classes[r["kvk"]]["weight"] for r in current.records], float)
     data = current.data
-    min_n = monitor_settings().disclosure_rule().min_n
-    catalogue = {i.id: i for i in load_indicators()}
-    indicators = [catalogue[i] for i in rules.indicators]
-    for ind in indicators:
-        if ind.kind == "ratio":
-            raise PassportError(
-                f"passport.yaml: indicator '{ind.id}' is a ratio; the passport shows shares "
-                "and means only"
-            )
+    # what the build made of each firm: its ladder level and typology flags, as variables
+    firm_flags = [_flags(classes[r["kvk"]], flag_ids) for r in current.records]
+    levels = [classes[r["kvk"]]["level"] for r in current.records]
+    data.setdefault(
+        "ladder_level", np.array([np.nan if v is None else float(v) for v in levels], float)
+    )
+    for flag in flag_ids:
+        data.setdefault(
+            flag,
+            np.array([np.nan if f[flag] is None else float(f[flag]) for f in firm_flags], float),
+        )
+    min_n = definition.disclosure_rule().min_n
+    catalogue = {i.id: i for i in definition.indicators}
+    summary = build.summary or {}
+    not_asked = set(summary.get("not_asked") or [])
+    indicators, left_out = [], []
+    for ind_id in rules.indicators:
+        ind = catalogue[ind_id]
+        if ind.id in not_asked or any(v not in data for v in ind.variables):
+            left_out.append(ind.id)  # not asked in this wave: never a 0
+        else:
+            indicators.append(ind)
 
     # the peer group of every firm: the first step whose group has enough responding firms
     counts: list[dict[tuple, int]] = []
     keys_by_step: list[list[tuple | None]] = []
     for step in rules.steps:
-        keys = [_key(data, step, i) for i in range(n)]
+        keys = [_key(current.domains, step, i) for i in range(n)]
         c: dict[tuple, int] = {}
         for k in keys:
             if k is not None:
@@ -226,7 +302,8 @@ def build_passports(
             pct_region[ind.id] = group_percentiles(values, weights, region_keys, min_n)
 
     # the build's estimates for every domain a peer group can be
-    domains = {"*".join(_domain(step)) for step in rules.steps}
+    order = definition.domain_ids
+    domains = {"*".join(_domain(step, order)) for step in rules.steps}
     estimates: dict[tuple[str, str, str], dict[str, Any]] = {}
     for e in BuildEstimate.objects.filter(
         build=build, indicator__in=[i.id for i in indicators], domain__in=domains
@@ -236,7 +313,7 @@ def build_passports(
         estimates[(e["indicator"], e["domain"], e["domain_value"])] = e
 
     def aggregate(ind_id: str, step: Sequence[str], key: tuple) -> dict[str, Any] | None:
-        cols = _domain(step)
+        cols = _domain(step, order)
         by_col = dict(zip(step, key, strict=True))
         e = estimates.get((ind_id, "*".join(cols), "*".join(str(by_col[c]) for c in cols)))
         if e is None:
@@ -260,10 +337,11 @@ def build_passports(
     known = sum(level_weight.values())
     pyramid = {k: 100.0 * v / known for k, v in level_weight.items()} if known else {}
 
-    earlier = _earlier(wave)
-    suggester = Suggester(build, current.data, current.records, rules)
-    summary = build.summary or {}
-    comp = summary.get("complementarity") or {}
+    suggester = Suggester(build, current.data, current.records, rules, definition)
+    roles = definition.complementarity
+    comp = summary.get("complementarity") if roles is not None else None
+    if not isinstance(comp, dict) or not (comp.get("sentence_nl") or comp.get("sentence_en")):
+        comp = None  # no such role, or the build has no finding: no sentence
     languages = dict(
         Response.objects.filter(wave=wave, firm__kvk__in=wanted).values_list(
             "firm__kvk", "language"
@@ -299,6 +377,7 @@ def build_passports(
             "year": wave.year,
             "build": build.pk,
             "kvk": kvk,
+            "region": wave.region.code,
             "synthetic": wave.is_synthetic,
             "peer": {
                 "step": s,
@@ -316,15 +395,19 @@ def build_passports(
             },
             "respondents": n,
             "indicators": rows,
+            "not_asked": left_out,
             "level": fc["level_id"] or None,
+            "flags": firm_flags[i],
             "pyramid": pyramid,
             "previous": None
             if before is None
             else {"year": before[0].wave.year, "level": before[1].get(kvk) or None},
             "instruments": instruments_for(facts, current.records[i]),
             "initiatives": suggester.suggest(i, fc["level_id"] or None),
-            "complementarity": {
-                "applies": facts.get("investor") == 1 and facts.get("participant") == 0,
+            "complementarity": None
+            if comp is None or roles is None
+            else {
+                "applies": facts.get(roles.investment) == 1 and facts.get(roles.collaboration) == 0,
                 "verdict": comp.get("verdict"),
                 "delta_pp": comp.get("delta_pp"),
                 "sentence_nl": comp.get("sentence_nl"),

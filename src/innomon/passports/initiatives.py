@@ -1,5 +1,6 @@
 """Suggested initiatives: the registered collaboration initiatives that fit a firm, ranked by a
-documented score (``passports/data/passport.yaml``, ``initiatives``; docs/methodology.md).
+documented score (the monitor definition's ``passport.yaml``, ``initiatives``;
+docs/methodology.md).
 
 score = theme × (1 if the initiative's theme serves the firm's SBI section, ½ if it is general)
       + province × (1 if it is in the firm's province)
@@ -8,7 +9,9 @@ score = theme × (1 if the initiative's theme serves the firm's SBI section, ½ 
                 level is unknown or its estimate suppressed)
       + complement × (1 for networks and test environments when the firm invests in innovation
                       itself, takes part in no initiative, and the build found collaboration and
-                      internal investment to be complements)
+                      internal investment to be complements — the variables of the definition's
+                      complementarity roles; a monitor without those roles, or a build without
+                      that finding, gives no such weight)
 
 An initiative fits when its theme or its province fits; the firm's own initiatives of the wave are
 left out; ties go by name.
@@ -17,7 +20,7 @@ left out; ties go by name.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,6 +29,9 @@ from innomon.registry.models import Initiative
 from innomon.survey.models import Participation
 
 from .rules import PassportRules
+
+if TYPE_CHECKING:
+    from innomon.definition import MonitorDefinition
 
 POINTED_TYPES = ("network", "test_environment")
 COMPLEMENTS = "complements"
@@ -40,7 +46,12 @@ class Suggester:
         data: Mapping[str, np.ndarray],
         records: Sequence[Mapping[str, Any]],
         rules: PassportRules,
+        definition: MonitorDefinition | None = None,
     ) -> None:
+        if definition is None:
+            from innomon.definition import load_definition
+
+            definition = load_definition()
         self.rules = rules.initiatives
         self.data = data
         self.records = records
@@ -74,9 +85,11 @@ class Suggester:
             t = e["indicator"].removeprefix("in_").removesuffix("_by_level")
             shares[(t, e["domain_value"] if e["domain"] else "")] = e["estimate"] / 100.0
         self.type_share = shares
-        self.complements = (build.summary or {}).get("complementarity", {}).get(
-            "verdict"
-        ) == COMPLEMENTS
+        roles = definition.complementarity
+        comp = (build.summary or {}).get("complementarity") if roles is not None else None
+        self.complements = isinstance(comp, dict) and comp.get("verdict") == COMPLEMENTS
+        # (investment, collaboration): the variables of the complementarity roles
+        self.roles = None if roles is None else (roles.investment, roles.collaboration)
         self.level_score = dict(
             build.firm_classes.exclude(level=None).values_list("level_id", "level")
         )
@@ -88,9 +101,15 @@ class Suggester:
         section = rec.get("sbi_section")
         province = rec.get("province")
         w = self.rules.weights
-        investor = self.data["investor"][i] == 1
-        participant = self.data["participant"][i] == 1
-        pointed = bool(investor and not participant and self.complements)
+        pointed = False
+        if self.complements and self.roles is not None:
+            investment, collaboration = (self.data.get(v) for v in self.roles)
+            pointed = bool(
+                investment is not None
+                and collaboration is not None
+                and investment[i] == 1
+                and collaboration[i] == 0
+            )
         level = self.level_score.get(level_id) if level_id else None
         own = self.own.get(rec["kvk"], set())
         scored = []

@@ -10,18 +10,17 @@ Typst compiles one template per passport with the view model as JSON in ``sys.in
 from __future__ import annotations
 
 import math
-from functools import cache
 from importlib import resources
 from typing import Any
 
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from innomon.analysis.indicators import SBI_GROUPS
-from innomon.catalogue import load_indicators, load_typology
 from innomon.classification import SIZE_CLASSES
-from innomon.config import monitor_settings
+from innomon.config import region_code
+from innomon.definition import load_definition
 from innomon.i18n import localized
+from innomon.region import RegionDataError, load_region
 
 from .rules import support_instruments
 
@@ -44,14 +43,18 @@ def _pct(x: float | None, lang: str, decimals: int = 1) -> str:
     return text if text == "–" else f"{text}\u00a0%"
 
 
-@cache
 def _indicators() -> dict[str, Any]:
-    return {i.id: i for i in load_indicators()}
+    return {i.id: i for i in load_definition().indicators}
 
 
-@cache
 def _levels() -> tuple[Any, ...]:
-    return load_typology(monitor_settings().top_innovator_threshold).levels
+    typology = load_definition().typology
+    return () if typology is None else typology.levels
+
+
+def _flag_rules() -> tuple[Any, ...]:
+    typology = load_definition().typology
+    return () if typology is None else typology.flags
 
 
 def size_label(code: str) -> str:
@@ -70,20 +73,41 @@ def size_label(code: str) -> str:
     return labels[code] % {"low": low, "high": high}
 
 
-def group_label(columns: list[str], values: list[str], lang: str) -> str:
+def _region_name(code: str, region: str | None, lang: str) -> str | None:
+    """The name of a province or COROP region of the region file ``region``."""
+    try:
+        data = load_region(region or region_code())
+    except RegionDataError:
+        return None
+    for item in (*data.provinces, *data.corops):
+        if item.code == code:
+            return localized(item, "name", lang)
+    return None
+
+
+def value_label(column: str, value: str, lang: str, region: str | None = None) -> str:
+    """A value of a domain of the monitor definition in words: the name of its group or class,
+    of the region's province or COROP region (``labels: region``) or of its size class
+    (``labels: size_classes``); the value itself otherwise."""
+    try:
+        domain = load_definition().domain(column)
+    except KeyError:
+        return value
+    name = domain.value_name(value, lang)
+    if name is None and domain.labels == "region":
+        name = _region_name(value, region, lang)
+    if name is None and domain.labels == "size_classes":
+        name = size_label(value)
+    return name or value
+
+
+def group_label(columns: list[str], values: list[str], lang: str, region: str | None = None) -> str:
     """The peer group in words, e.g. 'Industry and energy, micro firms (0–9 employees)'."""
     if not columns:
         return _("all SMEs of the region")
-    parts = []
-    for col, value in zip(columns, values, strict=True):
-        if col == "sbi_group":
-            group = next((g for g in SBI_GROUPS if g.code == value), None)
-            parts.append(localized(group, "name", lang) if group else value)
-        elif col == "size_class":
-            parts.append(size_label(value))
-        else:
-            parts.append(value)
-    return ", ".join(parts)
+    return ", ".join(
+        value_label(col, value, lang, region) for col, value in zip(columns, values, strict=True)
+    )
 
 
 def _own(row: dict[str, Any], lang: str) -> str:
@@ -123,10 +147,11 @@ def _level_name(level_id: str | None, lang: str) -> str | None:
 def view_model(data: dict[str, Any], lang: str) -> dict[str, Any]:
     """The passport's texts and figures in ``lang`` (call inside ``translation.override``)."""
     peer = data["peer"]
-    group = group_label(peer["columns"], peer["values"], lang)
+    region = data.get("region")
+    group = group_label(peer["columns"], peer["values"], lang, region)
     if peer["widened"]:
         narrow = (
-            group_label(peer["own_columns"], peer["own_values"], lang)
+            group_label(peer["own_columns"], peer["own_values"], lang, region)
             if peer.get("own_values")
             else _("your sector and size class")
         )
@@ -139,9 +164,10 @@ def view_model(data: dict[str, Any], lang: str) -> dict[str, Any]:
             "Your peer group: %(group)s — %(n)s responding firms of the %(year)s monitor."
         ) % {"group": group, "n": peer["firms"], "year": data["year"]}
     previous = data.get("previous")
+    catalogue = _indicators()
     rows = []
     for row in data["indicators"]:
-        ind = _indicators()[row["id"]]
+        ind = catalogue[row["id"]]
         before = None
         if previous is not None:
             before = _own({**row, "own": row.get("before")}, lang)
@@ -206,7 +232,7 @@ def view_model(data: dict[str, Any], lang: str) -> dict[str, Any]:
             "answers with the weighted results of similar firms. It shows only figures of "
             "groups of at least %(min)s responding firms, never another firm's answers."
         )
-        % {"min": monitor_settings().disclosure_rule().min_n},
+        % {"min": load_definition().disclosure_rule().min_n},
         "peer_text": peer_text,
         "h_position": _("Where you stand"),
         "h_pyramid": _("The innovation pyramid"),
@@ -226,11 +252,14 @@ def view_model(data: dict[str, Any], lang: str) -> dict[str, Any]:
             "too few firms to publish."
         ),
         "rows": rows,
+        "not_asked": _not_asked(data, catalogue, lang),
         "has_before": previous is not None,
         "level_text": level_text,
         "pyramid": pyramid,
         "pyramid_note": _("Weighted share of the region's SMEs at each level, from the top down."),
         "change": change,
+        "flags_intro": _("The monitor's typology also marks your firm as:"),
+        "flags": _flags(data, lang),
         "instruments": _instruments(data, lang),
         "barometer_intro": _(
             "Support instruments whose conditions your firm meets according to its answers, "
@@ -253,6 +282,30 @@ def view_model(data: dict[str, Any], lang: str) -> dict[str, Any]:
         "other_language": get_language_info(other_lang)["name_local"],
         "other_lang": other_lang,
     }
+
+
+def _not_asked(data: dict[str, Any], catalogue: dict[str, Any], lang: str) -> str:
+    """A sentence naming the passport's indicators this wave's questionnaire did not ask."""
+    names = [
+        localized(catalogue[i], "name", lang) for i in data.get("not_asked") or () if i in catalogue
+    ]
+    if not names:
+        return ""
+    return _("Not asked in the %(year)s questionnaire, so not shown: %(names)s.") % {
+        "year": data["year"],
+        "names": ", ".join(names),
+    }
+
+
+def _flags(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
+    """The typology's flags that apply to the firm (names and definitions from
+    ``typology.yaml``), in the typology's order."""
+    own = data.get("flags") or {}
+    return [
+        {"name": localized(f, "name", lang), "definition": localized(f, "definition", lang)}
+        for f in _flag_rules()
+        if own.get(f.id) is True
+    ]
 
 
 def _instruments(data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
