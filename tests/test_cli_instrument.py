@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import innomon as innomon_package
 from tests.survey.workbooks import ADDED, DROPPED, broken, edited, write
 from tests.test_cli import assert_one_line_error, innomon, scratch_database
 from tests.test_import import VALID
@@ -56,11 +57,39 @@ def test_check_of_a_good_workbook_says_which_indicators_it_can_feed(tmp_path):
     path = write(tmp_path / "ours.xlsx", edited())
     result = innomon("instrument", "check", str(path), home=tmp_path)
     assert result.returncode == 0, (result.stdout, result.stderr)
-    assert "ours.xlsx: no problems (version 2020.1" in result.stdout
+    assert "ours.xlsx: version 2020.1" in result.stdout
     assert "indicators it can feed (" in result.stdout
+    assert result.stdout.splitlines()[-1] == "innomon: ours.xlsx: no problems"
     _no_database(tmp_path)
     missing = innomon("instrument", "check", str(tmp_path / "nope.xlsx"), home=tmp_path)
     assert_one_line_error(missing, "nope.xlsx: no such file", code=2)
+
+
+def test_check_names_what_the_monitor_definition_needs_and_the_workbook_lacks(tmp_path):
+    """A definition whose domain and complementarity outcome name variables the workbook does
+    not have: one line each, naming the definition's file and entry; exit code 2."""
+    import shutil
+
+    import yaml
+
+    monitor = tmp_path / "monitor"
+    shutil.copytree(Path(innomon_package.__file__).parent / "monitors" / "noord-nederland", monitor)
+    data = yaml.safe_load((monitor / "monitor.yaml").read_text(encoding="utf-8"))
+    data["domains"][2]["variable"] = "sector_code"
+    data["roles"]["complementarity"]["outcome"] = "turnover_new_pct"
+    (monitor / "monitor.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    path = write(tmp_path / "ours.xlsx", edited())
+    result = innomon(
+        "instrument", "check", str(path), home=tmp_path, env={"INNOMON_MONITOR": str(monitor)}
+    )
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stdout.splitlines()
+    assert any(
+        line.startswith(f"{monitor}/monitor.yaml, domain 'sbi_group': the variable 'sector_code'")
+        for line in lines
+    ), lines
+    assert any("roles.complementarity: the variable 'turnover_new_pct'" in line for line in lines)
+    assert lines[-1] == "innomon: ours.xlsx: 2 problems; correct them and check again"
 
 
 def test_diff_lists_added_and_removed_questions(tmp_path):

@@ -31,12 +31,10 @@ def _read(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _definition() -> Any | None:
-    """The monitor definition (``INNOMON_MONITOR``), when innomon has one."""
-    try:
-        from innomon.definition import load_definition
-    except ImportError:
-        return None
+def _definition() -> Any:
+    """The monitor definition (``INNOMON_MONITOR``, else the packaged one)."""
+    from innomon.definition import load_definition
+
     return load_definition()
 
 
@@ -45,38 +43,39 @@ def _definition() -> Any | None:
 @guarded
 def instrument_check(path: Path) -> None:
     """Check the questionnaire workbook PATH: every problem on one line naming its sheet, row
-    and column (exit code 2 if there is any); for a workbook without problems, which indicators
-    of the monitor definition it can feed and which it cannot (and the variables they lack).
-    Needs no database."""
+    and column, then what the monitor definition (INNOMON_MONITOR) needs and the workbook lacks
+    — a domain's, a role's or the typology's variable — and which of its indicators the
+    workbook can feed and which it cannot (with the variables they lack: those are "not asked"
+    in a wave with this workbook). Exit code 2 if there is any problem. Needs no database."""
+    from innomon.definition import check_definition, coverage
     from innomon.instrument import load_instrument
     from innomon.instrument.check import problems
 
     data = _read(path)
     definition = _definition()
-    parameters = None if definition is None else [p.name for p in definition.parameters]
-    found = problems(data, path.name, parameters=parameters)
+    found = [str(p) for p in problems(data, path.name, parameters=definition.parameter_values())]
+    instrument = None
+    if not found:
+        instrument = load_instrument(data=data, source=path.name)
+        found = check_definition(definition, instrument)
     for problem in found:
-        click.echo(str(problem))
+        click.echo(problem)
+    if instrument is not None:
+        click.echo(
+            f"innomon: {path.name}: version {instrument.version}, "
+            f"{len(instrument.variables())} questions, {len(instrument.calculations)} "
+            f"calculations, sha256 {instrument.sha256}"
+        )
+        feeds, lacking = coverage(definition, instrument)
+        click.echo(f"indicators it can feed ({len(feeds)}): {', '.join(feeds) or '—'}")
+        click.echo(f"indicators it cannot feed ({len(lacking)}){':' if lacking else ''}")
+        for indicator, missing in lacking:
+            click.echo(f"  {indicator}: no {', '.join(missing)}")
     if found:
         s = "" if len(found) == 1 else "s"
         click.echo(f"innomon: {path.name}: {len(found)} problem{s}; correct them and check again")
         sys.exit(PROBLEMS_EXIT)
-    instrument = load_instrument(data=data, source=path.name)
-    calculations = len(getattr(instrument, "calculations", ()))
-    click.echo(
-        f"innomon: {path.name}: no problems (version {instrument.version}, "
-        f"{len(instrument.variables())} questions, {calculations} calculations, "
-        f"sha256 {instrument.sha256})"
-    )
-    if definition is None:
-        return
-    from innomon.definition import coverage
-
-    feeds, lacking = coverage(definition, instrument)
-    click.echo(f"indicators it can feed ({len(feeds)}): {', '.join(feeds) or '—'}")
-    click.echo(f"indicators it cannot feed ({len(lacking)}){':' if lacking else ''}")
-    for indicator, missing in lacking:
-        click.echo(f"  {indicator}: no {', '.join(missing)}")
+    click.echo(f"innomon: {path.name}: no problems")
 
 
 @instrument_group.command("diff")
