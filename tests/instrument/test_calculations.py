@@ -98,12 +98,19 @@ def test_as_of_drops_calculations_whose_variables_a_wave_did_not_ask():
     assert {"gap_big", "gap_flag"} <= instrument.as_of(2019).names()
 
 
-def test_a_calculation_may_be_used_by_a_relevance():
+def test_a_relevance_may_not_use_a_calculation():
+    """The web questionnaire and the import check answers with the answers alone: a condition on
+    a calculation (known only when the wave is built) is refused, naming row and column, rather
+    than evaluated as unanswered."""
     data = workbook(
         [calc("big", "${employees} >= 50")],
         edits=[("innovation_staff", "relevant", "${big} = 1")],
     )
-    assert load(data).question("innovation_staff").relevant.references == {"big"}
+    with pytest.raises(InstrumentError) as err:
+        load(data)
+    assert "column relevant: ${big} is a calculation, known only when the wave is built" in str(
+        err.value
+    )
 
 
 def test_text_results_stay_text_and_selected_reads_lists():

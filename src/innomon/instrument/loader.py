@@ -535,6 +535,14 @@ def _expression(
             ok = fail(f"${{{ref}}} is {NO_ANSWER[kind]} and holds no answer: {text}")[1]
         elif calculation is not None and ref == calculation:
             ok = fail(f"${{{ref}}} is this calculation itself: {text}")[1]
+        elif calculation is None and kind in ("calculate", "hidden"):
+            # The web questionnaire and the import check answers with the answers alone; a
+            # calculation or a register value is known only when the wave is built.
+            what = "a calculation" if kind == "calculate" else "a context row"
+            ok = fail(
+                f"${{{ref}}} is {what}, known only when the wave is built; a {column} may "
+                f"refer to questions only — write the condition on the questions it uses: {text}"
+            )[1]
         elif calculation is not None and kind == "calculate" and rows and rows[ref] > row:
             ok = fail(
                 f"${{{ref}}} is calculated on row {rows[ref]}, after this one; a calculation "
