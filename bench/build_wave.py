@@ -1,7 +1,8 @@
-"""Benchmark: a build — every indicator × every domain and cross, the typology, participation
-and complementarity (500 bootstrap replicates) — on the demo's 2017 wave (≈600 firms) and on a
-synthetic wave of 50,000 firms (the demo's 2017 respondents resampled with replacement, given new
-identities, provinces and sizes at random). Not a test: run by hand, figures in the closing note.
+"""Benchmark: a build — every indicator × every domain and cross, every question's table, the
+typology, participation and complementarity (500 bootstrap replicates) — on the demo's 2017 wave
+(≈600 firms) and on a synthetic wave of 50,000 firms (the demo's 2017 respondents resampled with
+replacement, given new identities, provinces and sizes at random). Not a test: run by hand,
+figures in the closing note.
 
     .venv/bin/python bench/build_wave.py [--firms 50000] [--replicates 500]
 """
@@ -41,7 +42,7 @@ def main() -> None:
     demo_run.run()
     wave = Wave.objects.get(year=2017)
     t0 = time.perf_counter()
-    made = build_wave(wave, make_analyse(2017), replicates=args.replicates)
+    made = build_wave(wave, make_analyse(wave), replicates=args.replicates)
     t1 = time.perf_counter()
     print(
         f"demo wave 2017: {made.respondents} firms, {made.estimates.count():,} estimates, "
@@ -74,7 +75,7 @@ def main() -> None:
     raked, _ = rake(design, margins)
     replicates, _ = rake(bootstrap(design, args.replicates, seed=1), margins)
     t3 = time.perf_counter()
-    result = make_analyse(2017)(data, raked, records, replicates)
+    result = make_analyse(wave)(data, raked, records, replicates)
     t4 = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(

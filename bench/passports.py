@@ -52,7 +52,9 @@ def main() -> None:
         generate(region_data, demo_run.initiatives(), params), region, params, lambda s: None
     )
     for year in (2016, 2017):
-        build_wave(Wave.objects.get(year=year), make_analyse(year), replicates=50)
+        build_wave(
+            Wave.objects.get(year=year), make_analyse(Wave.objects.get(year=year)), replicates=50
+        )
     out = config.out_dir()
 
     def timed(wave: Wave) -> None:
@@ -121,7 +123,7 @@ def main() -> None:
     )
     # the initiatives each firm takes part in follow from its answers, as in any wave
     survey.record_responses(wave, responses, "bench")
-    build_wave(wave, make_analyse(2020), replicates=50)
+    build_wave(wave, make_analyse(wave), replicates=50)
     print(
         f"synthetic wave 2020 of {args.firms:,} firms stored and built in "
         f"{time.perf_counter() - t0:.1f} s"
