@@ -111,9 +111,9 @@ def replicates() -> int:
     draft build (the test suite uses 50); the published build should keep the default."""
     raw = os.environ.get("INNOMON_REPLICATES", "").strip()
     if not raw:
-        from innomon.definition import load_definition
+        from innomon.definition import load_settings
 
-        return load_definition().replicates
+        return load_settings().replicates
     if not raw.isdigit() or int(raw) < MIN_REPLICATES:
         raise ConfigError(
             f"INNOMON_REPLICATES={raw} is not a whole number of at least {MIN_REPLICATES}; "
@@ -171,17 +171,13 @@ class MonitorSettings:
 
 
 def monitor_settings() -> MonitorSettings:
-    """The active monitor definition's choices (``innomon.definition``)."""
-    from innomon.definition import load_definition
+    """The active monitor definition's choices (``innomon.definition``, ``monitor.yaml``)."""
+    from innomon.definition import load_settings
 
-    definition = load_definition()
-    try:
-        threshold = definition.parameter("top_innovator_threshold")
-    except KeyError:
-        threshold = 0.40
+    settings = load_settings()
     return MonitorSettings(
-        top_innovator_threshold=threshold,
-        min_publish_n=definition.min_publish_n,
-        dominance_n=definition.dominance_n,
-        dominance_k=definition.dominance_k,
+        top_innovator_threshold=settings.parameters.get("top_innovator_threshold", 0.40),
+        min_publish_n=settings.min_publish_n,
+        dominance_n=settings.dominance_n,
+        dominance_k=settings.dominance_k,
     )

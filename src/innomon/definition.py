@@ -26,13 +26,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from innomon.analysis.indicators import Indicator
-from innomon.analysis.typology import TypologyRules
-from innomon.instrument.model import Instrument
+if TYPE_CHECKING:  # imported when used: the records pull in numpy (a command that needs only
+    # the settings, e.g. `innomon estimate`, should not pay for them)
+    from innomon.analysis.indicators import Indicator
+    from innomon.analysis.typology import TypologyRules
+    from innomon.instrument.model import Instrument
 
 DEFAULT_MONITOR = "noord-nederland"
 FILES = (
@@ -445,6 +447,60 @@ def load_definition(path: str | Path | None = None) -> MonitorDefinition:
     return _load(None if path is None else str(Path(path).resolve()))
 
 
+@dataclass(frozen=True)
+class Settings:
+    """What most commands need of the definition: its parameters, replicates and disclosure
+    rule, read from ``monitor.yaml`` alone (``load_definition`` reads every file)."""
+
+    parameters: Mapping[str, float]
+    replicates: int
+    min_publish_n: int
+    dominance_n: int
+    dominance_k: float
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """The settings of the definition in ``path`` (default as ``load_definition``)."""
+    if path is None:
+        path = monitor_path()
+    return _settings(None if path is None else str(Path(path).resolve()))
+
+
+@cache
+def _settings(path: str | None) -> Settings:
+    if path is None:
+        directory: Any = _packaged(DEFAULT_MONITOR)
+        where = f"innomon/monitors/{DEFAULT_MONITOR}"
+    else:
+        directory, where = Path(path), path
+        if not directory.is_dir():
+            raise DefinitionError(f"{path}: not a directory; INNOMON_MONITOR must name one")
+    item = directory.joinpath("monitor.yaml")
+    if not item.is_file():
+        raise DefinitionError(f"{where}: no monitor.yaml here; is this a monitor definition?")
+    monitor_where = f"{where}/monitor.yaml"
+    data = _parse(item.read_text(encoding="utf-8"), monitor_where)
+    if not isinstance(data, dict):
+        raise DefinitionError(f"{monitor_where}: expected a mapping")
+    replicates, min_n, dom_n, dom_k = _numbers(data, monitor_where)
+    parameters = _parameters(data.get("parameters"), monitor_where)
+    return Settings({p.name: p.value for p in parameters}, replicates, min_n, dom_n, dom_k)
+
+
+def _numbers(data: dict, where: str) -> tuple[int, int, int, float]:
+    replicates = data.get("replicates", 500)
+    if not isinstance(replicates, int) or isinstance(replicates, bool) or replicates < 2:
+        raise DefinitionError(f"{where}: 'replicates' must be a whole number of at least 2")
+    disclosure = data.get("disclosure") or {}
+    try:
+        min_n = int(disclosure.get("min_publish_n", 10))
+        dom_n = int(disclosure.get("dominance_n", 2))
+        dom_k = float(disclosure.get("dominance_k", 0.85))
+    except (TypeError, ValueError, AttributeError):
+        raise DefinitionError(f"{where}: disclosure needs numbers") from None
+    return replicates, min_n, dom_n, dom_k
+
+
 @cache
 def _load(path: str | None) -> MonitorDefinition:
     from innomon.catalogue import CatalogueError, indicators_from_text, typology_from_text
@@ -465,16 +521,7 @@ def _load(path: str | None) -> MonitorDefinition:
         raise DefinitionError(f"{monitor_where}: expected a mapping")
     name_nl, name_en = _names(data, monitor_where)
     parameters = _parameters(data.get("parameters"), monitor_where)
-    replicates = data.get("replicates", 500)
-    if not isinstance(replicates, int) or isinstance(replicates, bool) or replicates < 2:
-        raise DefinitionError(f"{monitor_where}: 'replicates' must be a whole number of at least 2")
-    disclosure = data.get("disclosure") or {}
-    try:
-        min_n = int(disclosure.get("min_publish_n", 10))
-        dom_n = int(disclosure.get("dominance_n", 2))
-        dom_k = float(disclosure.get("dominance_k", 0.85))
-    except (TypeError, ValueError, AttributeError):
-        raise DefinitionError(f"{monitor_where}: disclosure needs numbers") from None
+    replicates, min_n, dom_n, dom_k = _numbers(data, monitor_where)
     domains = _domains(data.get("domains"), monitor_where)
     comp, part = _roles(data.get("roles"), [d.id for d in domains], monitor_where)
     try:

@@ -1656,7 +1656,9 @@ class _Builder:
         ]
 
     def long_rows(self, crosses: bool) -> list[dict[str, Any]]:
-        qs = self.build.estimates.all()
+        """Every estimate of the indicators and the build's analyses in long form; the
+        questions' tables have a sheet of their own (``question_rows``)."""
+        qs = self.build.estimates.exclude(indicator__startswith="question:")
         qs = qs.filter(domain__contains="*") if crosses else qs.exclude(domain__contains="*")
         out = []
         for e in qs.order_by("indicator", "domain", "domain_value"):

@@ -173,12 +173,15 @@ def wave_instrument(wave: Wave) -> Instrument:
     initiative choices, as of the wave's year. Loaded once per process (and again when the
     registry or the wave's workbook changes)."""
     initiatives = _registry()
-    key = (wave.pk, wave.year, wave.questionnaire_sha256, initiatives)
+    if not wave.questionnaire_sha256:  # not saved yet: what saving it would store
+        data, filename, sha256, _version = default_questionnaire()
+    else:
+        data, filename, sha256 = None, wave.questionnaire_file, wave.questionnaire_sha256
+    # the same workbook in the same year is the same questionnaire, whichever wave holds it
+    key = (wave.year, sha256, filename, initiatives)
     if key not in _instruments:
-        if not wave.questionnaire_sha256:  # not saved yet: what saving it would store
-            data, filename, _sha, _version = default_questionnaire()
-        else:
-            data, filename = bytes(wave.questionnaire), wave.questionnaire_file
+        if data is None:
+            data = bytes(wave.questionnaire)
         full = _load(data, filename or "questionnaire.xlsx", initiatives)
         if len(_instruments) >= _CACHE_SIZE:
             _instruments.clear()
