@@ -33,7 +33,7 @@ from innomon.registry.services import load_frame, register_firms, register_initi
 from innomon.stats import DisclosureRule, estimate, make_design
 from innomon.survey.responses import registry_instrument
 
-from .test_robust_build import FIRMS, SBI_CODES, _store, random_answers
+from .test_robust_build import FIRMS, SBI_CODES, _store, random_answers, random_frame
 
 PARTNERS = "partner_any"  # an indicator over the partner questions, asked since 2019
 
@@ -56,18 +56,7 @@ def _setup(region, region_data, make_wave, year):
         ],
         "firms.csv",
     )
-    cells = [
-        {
-            "unit_level": "province",
-            "unit_code": p.code,
-            "sbi_section": section,
-            "size_class": size,
-            "count": int(rng.integers(5, 500)),
-        }
-        for p in region_data.provinces
-        for section in "ACDFGHIJKLMNPQS"
-        for size in ("micro", "small", "medium")
-    ]
+    cells = random_frame(rng, region_data)
     load_frame(region, year, cells, "frame.csv")
     wave = make_wave(year, invited=FIRMS)
     instrument = registry_instrument().as_of(year)

@@ -35,6 +35,22 @@ SBI_CODES = ("0111", "1071", "2511", "3511", "4120", "4711", "4941", "5610", "62
 SEEDS = range(8)
 
 
+def random_frame(rng: np.random.Generator, region_data) -> list[dict]:
+    """A frame of random counts per province × SBI section × SME size class."""
+    return [
+        {
+            "unit_level": "province",
+            "unit_code": p.code,
+            "sbi_section": section,
+            "size_class": size,
+            "count": int(rng.integers(5, 500)),
+        }
+        for p in region_data.provinces
+        for section in "ACDFGHIJKLMNPQS"
+        for size in ("micro", "small", "medium")
+    ]
+
+
 @pytest.fixture
 def wave(region, region_data, make_wave):
     """Wave 2019 of 60 registered SMEs, a frame, and the demo's initiative registry."""
@@ -53,18 +69,7 @@ def wave(region, region_data, make_wave):
         for i in range(FIRMS)
     ]
     register_firms(firms, "firms.csv")
-    cells = [
-        {
-            "unit_level": "province",
-            "unit_code": p.code,
-            "sbi_section": section,
-            "size_class": size,
-            "count": int(rng.integers(5, 500)),
-        }
-        for p in region_data.provinces
-        for section in "ACDFGHIJKLMNPQS"
-        for size in ("micro", "small", "medium")
-    ]
+    cells = random_frame(rng, region_data)
     load_frame(region, YEAR, cells, "frame.csv")
     return make_wave(YEAR, invited=FIRMS)
 

@@ -23,10 +23,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from innomon.analysis.indicators import Indicator
+from innomon.builds.analyse import QUESTION
 from innomon.builds.models import Build, BuildEstimate, FirmClass
 from innomon.builds.services import latest_build
+from innomon.classification import SME_SIZE_CLASSES
+from innomon.definition import CHAPTER_KINDS, Domain, MonitorDefinition, load_definition
 from innomon.definition import Chapter as ChapterSpec
-from innomon.definition import Domain, MonitorDefinition, load_definition
 from innomon.i18n import localized
 from innomon.region import Region as RegionData
 from innomon.survey.models import Wave
@@ -57,24 +59,9 @@ from .numbers import format_number, format_percent
 # --- what the chapters show: the monitor definition's report.yaml (innomon.definition) -------
 
 # The chapters of a definition without report.yaml, in this order.
-DEFAULT_CHAPTERS = tuple(
-    ChapterSpec(kind)
-    for kind in (
-        "key_figures",
-        "method",
-        "innovation",
-        "typology",
-        "collaboration",
-        "regional",
-        "trends",
-        "questions",
-        "annex",
-    )
-)
+DEFAULT_CHAPTERS = tuple(ChapterSpec(kind) for kind in CHAPTER_KINDS)
 # None: the map shows the regional chapter's `map` indicator.
 DEFAULT_MAP_INDICATOR: str | None = None
-QUESTION_PREFIX = "question:"
-SIZE_CLASSES = ("micro", "small", "medium")  # the SME size classes of the firm register
 STRATEGY_ORDER = ("neither", "invest_only", "collab_only", "both")
 # indicators a build adds to the catalogue's: (unit, printed = stored × scale)
 EXTRA_UNITS = {
@@ -160,7 +147,7 @@ class _Builder:
     def unit_of(self, indicator: str) -> tuple[str, float]:
         if indicator in self.catalogue:
             return self.catalogue[indicator].unit, 1.0
-        if indicator.startswith(QUESTION_PREFIX):
+        if indicator.startswith(QUESTION):
             # a choice: % of the firms that answered; a number question: its mean, own unit
             return ("%", 1.0) if "=" in indicator else ("number", 1.0)
         return EXTRA_UNITS.get(indicator, ("%", 1.0))
@@ -227,7 +214,7 @@ class _Builder:
     def ind_name(self, indicator: str) -> str:
         ind = self.catalogue.get(indicator)
         if ind is None:
-            if indicator.startswith(QUESTION_PREFIX):
+            if indicator.startswith(QUESTION):
                 return self.question_name(indicator)
             return indicator
         return localized(ind, "name", self.lang)
@@ -235,7 +222,7 @@ class _Builder:
     def question_name(self, indicator: str) -> str:
         """ "Question label: choice label" of a ``question:<name>=<code>`` row, the question's
         label of a ``question:<name>`` row (its name when the build did not list it)."""
-        name, _sep, code = indicator.removeprefix(QUESTION_PREFIX).partition("=")
+        name, _sep, code = indicator.removeprefix(QUESTION).partition("=")
         q = self.question(name)
         if q is None:
             return f"{name}: {code}" if code else name
@@ -360,8 +347,8 @@ class _Builder:
                 if items is not None:
                     return [i.code for i in items]
             if d.labels == "size_classes":
-                extra = [v for v in self.present_values(domain) if v not in SIZE_CLASSES]
-                return [*SIZE_CLASSES, *extra]
+                extra = [v for v in self.present_values(domain) if v not in SME_SIZE_CLASSES]
+                return [*SME_SIZE_CLASSES, *extra]
         if domain == "ladder_level" and self.typology is not None:
             return [str(level.score) for level in sorted(self.typology.levels, key=_score)]
         if domain == "strategy":
@@ -698,50 +685,33 @@ class _Builder:
             return str(item.get("sha256") or "")[:12]
 
         rows: list[tuple[str, tuple[Cell, ...]]] = []
-        q = prov.get("questionnaire")
-        if isinstance(q, dict) and (q.get("sha256") or q.get("code") or q.get("file")):
-            rows.append(
-                (
-                    _("Questionnaire"),
-                    (
-                        Text(
-                            _("%(file)s, version %(version)s, SHA-256 %(sha)s")
-                            % {
-                                "file": q.get("file") or "–",
-                                "version": q.get("version") or "–",
-                                "sha": short(q),
-                            }
-                        ),
-                    ),
-                )
-            )
-        d = prov.get("definition")
-        if isinstance(d, dict) and (d.get("sha256") or d.get("code") or d.get("file")):
+
+        def entry(key: str) -> dict[str, Any] | None:
+            item = prov.get(key)
+            if isinstance(item, dict) and (
+                item.get("sha256") or item.get("code") or item.get("file")
+            ):
+                return item
+            return None
+
+        if q := entry("questionnaire"):
+            text = _("%(file)s, version %(version)s, SHA-256 %(sha)s") % {
+                "file": q.get("file") or "–",
+                "version": q.get("version") or "–",
+                "sha": short(q),
+            }
+            rows.append((_("Questionnaire"), (Text(text),)))
+        if d := entry("definition"):
             name = d.get("name_en" if self.lang == "en" else "name_nl") or d.get("code") or "–"
-            rows.append(
-                (
-                    _("Monitor definition"),
-                    (
-                        Text(
-                            _("%(name)s (%(code)s), SHA-256 %(sha)s")
-                            % {"name": name, "code": d.get("code") or "–", "sha": short(d)}
-                        ),
-                    ),
-                )
-            )
-        r = prov.get("region")
-        if isinstance(r, dict) and (r.get("sha256") or r.get("code") or r.get("file")):
-            rows.append(
-                (
-                    _("Region file"),
-                    (
-                        Text(
-                            _("%(code)s, SHA-256 %(sha)s")
-                            % {"code": r.get("code") or "–", "sha": short(r)}
-                        ),
-                    ),
-                )
-            )
+            text = _("%(name)s (%(code)s), SHA-256 %(sha)s") % {
+                "name": name,
+                "code": d.get("code") or "–",
+                "sha": short(d),
+            }
+            rows.append((_("Monitor definition"), (Text(text),)))
+        if r := entry("region"):
+            text = _("%(code)s, SHA-256 %(sha)s") % {"code": r.get("code") or "–", "sha": short(r)}
+            rows.append((_("Region file"), (Text(text),)))
         if prov.get("innomon"):
             rows.append((_("innomon version"), (Text(str(prov["innomon"])),)))
         if not rows:
@@ -1560,10 +1530,10 @@ class _Builder:
         choices = q.get("choices") or ()
         if choices:
             return [
-                (self.text_of(c) or str(c.get("code")), f"{QUESTION_PREFIX}{name}={c.get('code')}")
+                (self.text_of(c) or str(c.get("code")), f"{QUESTION}{name}={c.get('code')}")
                 for c in choices
             ]
-        return [(_("Mean"), f"{QUESTION_PREFIX}{name}")]
+        return [(_("Mean"), f"{QUESTION}{name}")]
 
     def questions_chapter(self, spec: ChapterSpec) -> Chapter | None:
         """Every question of the wave's questionnaire as a weighted table for the region; the
