@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from innomon import stats
 from innomon.analyst import AnalystError
@@ -30,6 +32,7 @@ from innomon.analyst.writers import (
     write_table,
 )
 from innomon.config import monitor_settings
+from innomon.stats.labels import number_label
 from innomon.stats.weighting import (
     RakeReport,
     WeightDiagnostics,
@@ -157,9 +160,10 @@ def build_design(table: Table, spec: DesignSpec) -> stats.Design:
         ("ssu", spec.ssu, "--psu"),
     ):
         if column is not None:
-            labels = table.labels(column, option)
-            _no_missing(table, column, np.equal(labels, None), f"the {role} ({option})")
-            roles[role] = labels
+            values = table.categories(column, option)
+            missing = np.equal(values, None) if values.dtype == object else np.zeros(table.n, bool)
+            _no_missing(table, column, missing, f"the {role} ({option})")
+            roles[role] = values
     for role, column in (("fpc", spec.fpc), ("fpc2", spec.fpc2)):
         if column is not None:
             values = table.numeric(column, "--fpc")
@@ -317,18 +321,12 @@ def _check_domains(
                     "leave it out, or fill in its values"
                 )
         return
-    labels = [table.labels(b, "--by") for b in by]
-    index: dict[tuple, int] = {}
-    domain = np.full(table.n, -1, dtype=np.int64)
-    for i, key in enumerate(zip(*labels, strict=True)):
-        if None not in key:
-            domain[i] = index.setdefault(key, len(index))
-    if not index:
+    domain, keys = _domains([table.column(b, "--by") for b in by])
+    if not keys:
         fail(
             f"{table.source}: no respondent has a value in every --by column "
             f"({', '.join(by)}); fill them in or choose other --by columns"
         )
-    keys = sorted(index, key=lambda k: index[k])
     order = sorted(range(len(keys)), key=lambda d: keys[d])
     inside = domain >= 0
     for name, option, ok in variables:
@@ -341,6 +339,56 @@ def _check_domains(
                     f"'{name}' ({option}); leave '{name}' out, or use fewer or coarser --by "
                     "columns"
                 )
+
+
+def _codes(labels: np.ndarray) -> tuple[np.ndarray, list]:
+    """Per row the index of its label among the distinct labels (-1: missing), and those
+    labels in order of first appearance — hashed (pyarrow), not sorted. A column of numbers
+    (NaN: missing) is labelled as ``Table.labels`` does, each distinct number once."""
+    if labels.dtype.kind == "f":
+        finite = ~np.isnan(labels)
+        uniq, first, inverse = np.unique(labels[finite], return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")
+        rank = np.empty(uniq.size, dtype=np.int64)
+        rank[order] = np.arange(uniq.size)
+        index = np.full(labels.size, -1, dtype=np.int64)
+        index[finite] = rank[inverse.reshape(-1)]
+        return index, [number_label(float(u)) for u in uniq[order]]
+    encoded = pc.dictionary_encode(pa.array(labels, pa.string()))
+    index = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return index, encoded.dictionary.to_pylist()
+
+
+def _domains(labels: list[np.ndarray]) -> tuple[np.ndarray, list[tuple]]:
+    """Per row its domain of the crossed labels (-1 when a label is missing), and the domains'
+    label tuples in order of first appearance."""
+    n = labels[0].size
+    domain = np.zeros(n, dtype=np.int64)
+    missing = np.zeros(n, dtype=bool)
+    parts = []
+    for values in labels:
+        index, names = _codes(values)
+        missing |= index < 0
+        domain = domain * max(len(names), 1) + np.maximum(index, 0)
+        parts.append(names)
+    domain[missing] = -1
+    inside = np.flatnonzero(~missing)
+    if not inside.size:
+        return np.full(n, -1, dtype=np.int64), []
+    uniq, first, inverse = np.unique(domain[inside], return_index=True, return_inverse=True)
+    rank = np.empty(uniq.size, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(uniq.size)
+    out = np.full(n, -1, dtype=np.int64)
+    out[inside] = rank[inverse.reshape(-1)]
+    keys: list[tuple] = [()] * uniq.size
+    for u, r in zip(uniq.tolist(), rank.tolist(), strict=True):
+        key, rest = [], u
+        for names in reversed(parts):
+            size = max(len(names), 1)
+            key.append(names[rest % size])
+            rest //= size
+        keys[r] = tuple(reversed(key))
+    return out, keys
 
 
 def estimate(request: EstimateRequest, stdout: TextIO) -> list[stats.Estimate]:

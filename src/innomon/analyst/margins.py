@@ -25,7 +25,8 @@ import numpy as np
 from innomon.analyst import AnalystError
 from innomon.analyst.readers import Table, fail, show
 from innomon.errors import InputError
-from innomon.intake.tables import read_csv
+from innomon.intake.tables import records
+from innomon.tabular import read_table
 
 COLUMNS = ("variable", "level", "total")
 FIRST_ROW = 2  # the header is row 1
@@ -64,11 +65,6 @@ class BoundMargin:
         return self.values is not None
 
 
-def _delimiter(path: Path) -> str:
-    first = path.read_text(encoding="utf-8-sig").split("\n", 1)[0]
-    return ";" if first.count(";") > first.count(",") else ","
-
-
 def _total(source: str, row: int, text: str, decimal_comma: bool) -> float:
     value = text.strip()
     if decimal_comma and value.count(",") == 1 and "." not in value:
@@ -91,15 +87,16 @@ def read_margins(path: Path) -> list[Margin]:
     """The margins of a ``variable, level, total`` file, in the order they first appear."""
     source = path.name
     try:
-        rows = read_csv(path, COLUMNS)
+        table = read_table(path, suffixes=(".csv",))
+        rows = records(table, COLUMNS)
     except InputError as exc:
         raise AnalystError(str(exc)) from exc
     if not rows:
         fail(f"{source}: has no margins; add one row per level: variable,level,total")
-    decimal_comma = _delimiter(path) == ";"
+    decimal_comma = table.delimiter == ";"
     found: dict[str, dict] = {}
     for i, rec in enumerate(rows):
-        row = FIRST_ROW + i
+        row = int(table.row_numbers[i])
         name = "*".join(part.strip() for part in rec["variable"].split("*"))
         variables = tuple(name.split("*"))
         if not all(variables):

@@ -21,13 +21,17 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from innomon import tabular
 from innomon.analyst.readers import Table, fail
 from innomon.errors import name_the_file
 from innomon.stats import Estimate
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from innomon.analyst.commands import WeightResult
 
 ESTIMATE_FORMATS = (".csv", ".json")
@@ -154,6 +158,8 @@ def write_estimates(
 def _value_text(value: Any) -> str:
     """A data value as a CSV field: missing empty, whole numbers without '.0', other numbers in
     full precision, dates in ISO 8601, booleans 1/0 (as they are read)."""
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, str):
@@ -182,6 +188,8 @@ def _is_number(value: Any) -> bool:
 def _arrow_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """Columns of Python objects (Excel cells, SPSS labels) typed for Parquet: numbers as
     numbers, dates as dates, anything else — mixed columns too — as text."""
+    import pandas as pd
+
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype != object:
@@ -199,49 +207,74 @@ def _arrow_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _data_columns(table: Table) -> dict[str, np.ndarray]:
+    """The data as read: numbers as numbers, except codes written with leading zeros
+    (identifiers), which stay text as the file has them."""
+    data: dict[str, np.ndarray] = {}
+    for col, values in table.columns.items():
+        if values.dtype.kind == "f" and col in table.raw.columns:
+            cells = table.raw.columns[col]
+            if pc.any(pc.match_substring_regex(cells, _LEADING_ZERO.pattern)).as_py():
+                text = cells.to_numpy(zero_copy_only=False)
+                values = np.where(np.isnan(values), None, text)
+        data[col] = values
+    return data
+
+
 def _frame(table: Table, name: str, weights: np.ndarray) -> pd.DataFrame:
-    """The data as read plus the weight column. From a CSV file: numbers as numbers, except
-    codes written with leading zeros (identifiers), which stay text."""
-    if table.frame is not None:
-        frame = table.frame.copy()
-    else:
-        data: dict[str, Any] = {}
-        for j, (col, values) in enumerate(table.columns.items()):
-            if table.text is not None and values.dtype.kind == "f":
-                raw = [row[j].strip() for row in table.text[1]]
-                if any(_LEADING_ZERO.match(v) for v in raw):
-                    values = np.array(
-                        [v if not np.isnan(x) else None for v, x in zip(raw, values, strict=True)],
-                        dtype=object,
-                    )
-            data[col] = values
-        frame = pd.DataFrame(data)
+    """The data as read (``_data_columns``) plus the weight column."""
+    import pandas as pd
+
+    frame = pd.DataFrame(_data_columns(table))
     frame[name] = weights
     return frame
+
+
+def _weight_text(weights: np.ndarray, decimal_comma: bool) -> pa.Array:
+    text = pa.array([repr(float(w)) for w in weights], pa.string())
+    return pc.replace_substring(text, ".", ",") if decimal_comma else text
+
+
+def _csv_columns(table: Table) -> dict[str, pa.Array]:
+    """The cells to write as CSV: a CSV file's cells as they were; another file's values as
+    text (whole numbers without '.0', others in full precision)."""
+    if table.is_csv:
+        return dict(table.raw.columns)
+    out: dict[str, pa.Array] = {}
+    for col, values in _data_columns(table).items():
+        if values.dtype.kind == "f":
+            whole = np.isfinite(values) & (values == np.floor(values)) & (np.abs(values) < 2**53)
+            texts = [
+                "" if not math.isfinite(v) else str(int(v)) if w else repr(float(v))
+                for v, w in zip(values.tolist(), whole.tolist(), strict=True)
+            ]
+            out[col] = pa.array(texts, pa.string())
+        else:
+            out[col] = pa.array([_value_text(v) for v in values], pa.string())
+    return out
 
 
 def write_table(table: Table, name: str, weights: np.ndarray, output: Path) -> None:
     """The data of ``table`` with ``weights`` as the last column ``name``, to ``output`` (CSV,
     XLSX or Parquet by extension). A CSV file written as CSV keeps its cells as they were, its
-    separator and its decimal comma; other files keep their values and types where the output
-    format can hold them."""
+    separator and its decimal comma; other files keep their values where the output format can
+    hold them (numbers as numbers, identifiers with leading zeros and text as text)."""
+    import pyarrow.csv as pcsv
+
     suffix = output.suffix.lower()
+    if suffix != ".csv" or not table.is_csv:
+        tabular.arrow_with_pandas()
     if suffix == ".csv":
-        with atomic(output) as fh:
-            if table.text is not None:
-                writer = csv.writer(fh, delimiter=table.delimiter, lineterminator="\n")
-                header, rows = table.text
-                writer.writerow([*header, name])
-                for row, w in zip(rows, weights, strict=True):
-                    text = repr(float(w))
-                    writer.writerow([*row, text.replace(".", ",") if table.decimal_comma else text])
-                return
-            frame = _frame(table, name, weights)
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(list(frame.columns))
-            columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
-            for i in range(len(frame)):
-                writer.writerow([_value_text(c[i]) for c in columns])
+        columns = _csv_columns(table)
+        delimiter = table.raw.delimiter if table.is_csv else ","
+        columns[name] = _weight_text(weights, table.is_csv and table.decimal_comma)
+        data = pa.table({k: pc.fill_null(v, "") for k, v in columns.items()})
+        with atomic(output, binary=True) as fh:
+            pcsv.write_csv(
+                data,
+                fh,
+                pcsv.WriteOptions(delimiter=delimiter or ",", quoting_style="needed"),
+            )
         return
     frame = _frame(table, name, weights)
     with atomic(output, binary=True) as fh:

@@ -28,8 +28,9 @@ from innomon.classification import SME_SIZE_CLASSES, sbi_sections, size_class
 from innomon.errors import InputError, Problem
 from innomon.registry.models import Corop, Municipality, Province, Region
 from innomon.registry.services import load_frame, register_initiatives
+from innomon.tabular import read_table
 
-from .tables import read_csv
+from .tables import read_csv, read_records
 
 _LEVEL_OF_PREFIX = {"PV": "province", "CR": "corop", "GM": "municipality"}
 _BAND = re.compile(r"(\d+)\s*(?:tot|-|–)\s*(\d+)|(\d+)\s*(?:of meer|en meer|\+)|^(\d+)\s")
@@ -62,20 +63,7 @@ def import_frame(region: Region, year: int, path: Path) -> int:
 
 
 def _header(path: Path) -> list[str]:
-    try:
-        first = path.read_bytes().decode("utf-8-sig").splitlines()[:1]
-    except OSError as exc:
-        raise InputError(
-            [Problem(str(path), None, None, f"cannot read it ({exc.strerror})")]
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            [Problem(path.name, 1, None, "is not UTF-8 text; save it as CSV UTF-8")]
-        ) from exc
-    if not first:
-        raise InputError([Problem(path.name, 1, None, "is empty")])
-    delimiter = ";" if first[0].count(";") > first[0].count(",") else ","
-    return [h.strip().strip('"') for h in first[0].split(delimiter)]
+    return list(read_table(path, suffixes=(".csv",)).header)
 
 
 def _count(value: Any, name: str, row: int, column: str, problems: list[Problem]) -> int | None:
@@ -250,7 +238,7 @@ def import_initiatives(path: Path) -> int:
     """Add the initiatives in a CSV or XLSX file (columns: name, type, theme, municipality, and
     optionally partners, website, real, source); all or nothing."""
     if path.suffix.lower() == ".xlsx":
-        rows = _read_xlsx(path, INITIATIVE_FIELDS, INITIATIVE_OPTIONAL)
+        rows = read_records(path, INITIATIVE_FIELDS, INITIATIVE_OPTIONAL)
     elif path.suffix.lower() == ".csv":
         rows = read_csv(path, INITIATIVE_FIELDS, INITIATIVE_OPTIONAL)
     else:
@@ -287,46 +275,3 @@ def import_initiatives(path: Path) -> int:
     if problems:
         raise InputError(problems)
     return register_initiatives(rows, path.name, first_row=2)
-
-
-def _read_xlsx(path: Path, required: Sequence[str], optional: Sequence[str]) -> list[dict]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InputError(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    f"is not a readable Excel workbook ({type(exc).__name__})",
-                )
-            ]
-        ) from exc
-    sheet = wb.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    if not rows:
-        raise InputError([Problem(path.name, 1, None, "the first sheet is empty")])
-    header = [str(h or "").strip().lower() for h in rows[0]]
-    missing = [
-        Problem(path.name, 1, c, f"required column '{c}' is missing")
-        for c in required
-        if c not in header
-    ]
-    unknown = [
-        Problem(path.name, 1, h, f"unknown column '{h}'")
-        for h in header
-        if h and h not in (*required, *optional)
-    ]
-    if missing or unknown:
-        raise InputError(missing + unknown)
-    out = []
-    for values in rows[1:]:
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        out.append(
-            {h: ("" if v is None else str(v)) for h, v in zip(header, values, strict=False) if h}
-        )
-    return out

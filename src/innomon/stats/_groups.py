@@ -7,7 +7,17 @@ import numpy as np
 
 def codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes 0..k-1 for ``values`` (sorted order of the distinct values) and the values."""
-    uniq, inverse = np.unique(np.asarray(values), return_inverse=True)
+    values = np.asarray(values)
+    if values.dtype.kind in "iu" and values.size:
+        low, high = int(values.min()), int(values.max())
+        if high - low <= 4 * values.size:  # a table of the range: linear, no sort
+            seen = np.zeros(high - low + 1, dtype=bool)
+            seen[values - low] = True
+            rank = np.cumsum(seen) - 1
+            return rank[values - low].astype(np.int64), (np.flatnonzero(seen) + low).astype(
+                values.dtype
+            )
+    uniq, inverse = np.unique(values, return_inverse=True)
     return inverse.reshape(-1).astype(np.int64), uniq
 
 
@@ -17,6 +27,8 @@ def group_sum(x: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
     if x.ndim == 1:
         return np.bincount(group, weights=x, minlength=n_groups)
     k = x.shape[1]
+    if k == 1:
+        return np.bincount(group, weights=x[:, 0], minlength=n_groups)[:, None]
     if n_groups == x.shape[0] and (
         n_groups == 0 or np.bincount(group, minlength=n_groups).max() == 1
     ):

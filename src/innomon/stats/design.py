@@ -112,6 +112,8 @@ def _complete(name: str, values: np.ndarray) -> np.ndarray:
     """A design column without missing values (an error naming the first row otherwise)."""
     from .labels import is_missing
 
+    if values.dtype.kind in "iub":
+        return values  # integer codes have no missing value
     missing = (
         np.isnan(values)
         if values.dtype.kind == "f"
@@ -168,7 +170,7 @@ def _popsize(
 
 
 def _stage(
-    strata: np.ndarray, units: np.ndarray, parent_unit: np.ndarray | None, n_parent: int
+    strata: np.ndarray, units: np.ndarray | None, parent_unit: np.ndarray | None, n_parent: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...], np.ndarray]:
     s_codes, s_values = codes(strata)
     if parent_unit is None:
@@ -183,12 +185,18 @@ def _stage(
         labels_arr = np.empty(k, dtype=object)
         labels_arr[stratum] = [str(s_values[c]) for c in s_codes]
         labels = tuple(labels_arr)
-    u_codes, _ = codes(units)
-    unit = combine(stratum, u_codes, int(u_codes.max()) + 1 if u_codes.size else 1)
+    if units is None:  # every row its own unit: the rows in order of (stratum, row)
+        order = np.argsort(stratum, kind="stable")
+        unit = np.empty(stratum.size, dtype=np.int64)
+        unit[order] = np.arange(stratum.size)
+    else:
+        u_codes, _ = codes(units)
+        unit = combine(stratum, u_codes, int(u_codes.max()) + 1 if u_codes.size else 1)
     k = int(stratum.max()) + 1 if stratum.size else 0
-    n_units = np.zeros(k, dtype=np.int64)
-    first_of_unit = np.unique(unit, return_index=True)[1]
-    np.add.at(n_units, stratum[first_of_unit], 1)
+    # units are nested in strata and coded 0..U-1: count each unit once, in its stratum
+    stratum_of_unit = np.zeros(int(unit.max()) + 1 if unit.size else 0, dtype=np.int64)
+    stratum_of_unit[unit] = stratum
+    n_units = np.bincount(stratum_of_unit, minlength=k).astype(np.int64)
     return stratum, unit, n_units, labels, parent
 
 
@@ -239,9 +247,7 @@ def make_design(
         if strata is None
         else _complete(names["strata"], _as_column(names["strata"], strata, n))
     )
-    psu_arr = (
-        np.arange(n) if psu is None else _complete(names["psu"], _as_column(names["psu"], psu, n))
-    )
+    psu_arr = None if psu is None else _complete(names["psu"], _as_column(names["psu"], psu, n))
     stratum, unit, n_units, labels, parent = _stage(strata_arr, psu_arr, None, 0)
     pop = np.full(len(n_units), np.inf)
     if fpc is not None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtri, stdtrit
 
 from ._groups import group_sum
 from .design import Design, DesignError
@@ -24,20 +25,64 @@ from .disclosure import DisclosureRule, flag
 from .labels import category_labels
 from .replicate import ReplicateDesign, replicate_variance
 from .results import Estimate
-from .taylor import calibrated_influence, variance
+from .taylor import BLOCK_VALUES, TaylorPlan, calibrated_influence, variance
 
 DENSE_LIMIT = 20_000_000  # values per chunk when calibrated designs need dense columns
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Columns:
+    """The estimate columns, each as 1-D arrays over the rows — its numerator (zero where not
+    ok), denominator (ones for means and proportions, zeros for totals) and the rows with a
+    value — shared between columns where they are equal (one array of ones for every mean,
+    one all-true mask for every column without missing values). ``block`` stacks a few
+    columns at a time; ``num``, ``den`` and ``ok`` stack them all (n × k)."""
+
     statistic: list[str]
     variable: list[str]
     level: list[str | None]
-    num: np.ndarray  # n × k, zero where not ok
-    den: np.ndarray  # n × k (ones for means, proportions; zeros for totals)
-    ok: np.ndarray  # n × k: the row has a value
+    nums: list[np.ndarray]
+    dens: list[np.ndarray]
+    oks: list[np.ndarray]
     is_total: np.ndarray  # k
+
+    def block(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(num, den, ok) of columns lo..hi-1, each n × (hi − lo)."""
+        return (
+            _stack(self.nums[lo:hi], float),
+            _stack(self.dens[lo:hi], float),
+            _stack(self.oks[lo:hi], bool),
+        )
+
+    @cached_property
+    def num(self) -> np.ndarray:
+        return _stack(self.nums, float)
+
+    @cached_property
+    def den(self) -> np.ndarray:
+        return _stack(self.dens, float)
+
+    @cached_property
+    def ok(self) -> np.ndarray:
+        return _stack(self.oks, bool)
+
+
+def _stack(cols: Sequence[np.ndarray], dtype: type) -> np.ndarray:
+    """Columns side by side, column-major (each column written and read contiguously); one
+    column is a view of itself, no copy."""
+    if len(cols) == 1 and cols[0].dtype == dtype:
+        return cols[0][:, None]
+    n = cols[0].size if cols else 0
+    out = np.empty((n, len(cols)), dtype=dtype, order="F")
+    for j, col in enumerate(cols):
+        out[:, j] = col
+    return out
+
+
+def _blocks(k: int, n: int) -> list[tuple[int, int]]:
+    """Column ranges of at most ``BLOCK_VALUES`` values (at least one column each)."""
+    step = max(1, BLOCK_VALUES // max(n, 1))
+    return [(lo, min(k, lo + step)) for lo in range(0, k, step)]
 
 
 def _is_missing(values: np.ndarray) -> np.ndarray:
@@ -58,7 +103,7 @@ def _numeric(data: Mapping[str, Any], name: str, n: int) -> np.ndarray:
     if arr.size != n:
         raise DesignError(f"column '{name}' has {arr.size} values for {n} rows")
     if arr.dtype.kind in "fiub":
-        return arr.astype(float)
+        return np.asarray(arr, dtype=float)  # no copy of a float column (never written to)
     missing = _is_missing(arr)
     out = np.full(n, np.nan)
     try:
@@ -134,6 +179,9 @@ def _columns(
     oks: list[np.ndarray] = []
     totals: list[bool] = []
 
+    ones, zeros = np.ones(n), np.zeros(n)
+    every = np.ones(n, dtype=bool)
+
     def add(
         stat: str, var: str, lev: str | None, num: np.ndarray, den: np.ndarray, ok: np.ndarray
     ) -> None:
@@ -143,49 +191,35 @@ def _columns(
         level.append(lev)
         nums.append(num)
         dens.append(den)
-        oks.append(ok)
+        oks.append(every if ok.all() else ok)
         totals.append(stat == "total")
+
+    def present(y: np.ndarray, ok: np.ndarray) -> np.ndarray:
+        return y if ok.all() else np.where(ok, y, 0.0)
 
     for name in mean:
         y = _numeric(data, name, n)
         ok = ~np.isnan(y)
-        add("mean", name, None, np.where(ok, y, 0.0), np.ones(n), ok)
+        add("mean", name, None, present(y, ok), ones, ok)
     for name in total:
         if _is_categorical(data, name):  # a category's estimated count in the population
             codes, missing, labels = _categories(data, name, n)
             for j, lab in enumerate(labels):
-                add("total", name, lab, (codes == j).astype(float), np.zeros(n), ~missing)
+                add("total", name, lab, (codes == j).astype(float), zeros, ~missing)
             continue
         y = _numeric(data, name, n)
         ok = ~np.isnan(y)
-        add("total", name, None, np.where(ok, y, 0.0), np.zeros(n), ok)
+        add("total", name, None, present(y, ok), zeros, ok)
     for name in prop:
         codes, missing, labels = _categories(data, name, n)
         for j, lab in enumerate(labels):
-            add("proportion", name, lab, (codes == j).astype(float), np.ones(n), ~missing)
+            add("proportion", name, lab, (codes == j).astype(float), ones, ~missing)
     for num_name, den_name in ratio:
         y = _numeric(data, num_name, n)
         x = _numeric(data, den_name, n)
         ok = ~np.isnan(y) & ~np.isnan(x)
-        add("ratio", f"{num_name}/{den_name}", None, np.where(ok, y, 0.0), np.where(ok, x, 0.0), ok)
-    k = len(statistic)
-
-    # column-major: each column is written and read contiguously
-    def stack(cols: Sequence[np.ndarray]) -> np.ndarray:
-        out = np.empty((n, len(cols)), order="F")
-        for j, col in enumerate(cols):
-            out[:, j] = col
-        return out
-
-    return _Columns(
-        statistic,
-        variable,
-        level,
-        stack(nums),
-        stack(dens),
-        stack(oks).astype(bool) if k else np.zeros((n, 0), bool),
-        np.array(totals, dtype=bool),
-    )
+        add("ratio", f"{num_name}/{den_name}", None, present(y, ok), present(x, ok), ok)
+    return _Columns(statistic, variable, level, nums, dens, oks, np.array(totals, dtype=bool))
 
 
 def _cells(
@@ -333,14 +367,17 @@ def _df(
 
 
 def _crit(level: float, df: np.ndarray) -> np.ndarray:
+    """The two-sided critical value: Student's t with ``df`` degrees of freedom, the normal
+    where ``df`` is infinite (scipy, 0.3 s to import, only when a t quantile is needed)."""
     alpha = 1 - level
     df = np.asarray(df, float)
-    with np.errstate(invalid="ignore"):
-        t = np.where(
-            np.isinf(df),
-            ndtri(1 - alpha / 2),
-            stdtrit(np.where(df > 0, df, np.nan), 1 - alpha / 2),
-        )
+    t = np.full(df.shape, NormalDist().inv_cdf(1 - alpha / 2))
+    finite = ~np.isinf(df)
+    if finite.any():
+        from scipy.special import stdtrit
+
+        with np.errstate(invalid="ignore"):
+            t[finite] = stdtrit(np.where(df[finite] > 0, df[finite], np.nan), 1 - alpha / 2)
     return t
 
 
@@ -400,7 +437,7 @@ def estimate(
         if not keys:  # every value of a by-variable is missing: no domains, no rows
             continue
         n_cells = len(keys)
-        if cols.num.shape[1]:
+        if cols.statistic:
             out.extend(_estimate_columns(data, design, cols, spec, cell, keys, level, rule))
         for name in quantile:
             out.extend(_quantiles(data, design, name, probs, spec, cell, keys, level, rule))
@@ -419,44 +456,78 @@ def _estimate_columns(
     rule: DisclosureRule,
 ) -> list[Estimate]:
     n_cells = len(keys)
+    k = len(cols.statistic)
     keep = cell >= 0
-    wok, _num, den, est = _point(cols, design.weights, cell, n_cells)
-    present = cols.ok & keep[:, None]
+    everywhere = bool(keep.all())
     c = np.where(keep, cell, 0)
-    n_ok = group_sum(present.astype(float), c, n_cells)
     n_all = group_sum(keep.astype(float), c, n_cells)[:, None]
+    taylor = not isinstance(design, ReplicateDesign)
+    plan = TaylorPlan(design, cell, n_cells) if taylor and not design.is_calibrated else None
+    est, var = np.empty((n_cells, k)), np.empty((n_cells, k))
+    n_ok, dominance = np.empty((n_cells, k)), np.zeros((n_cells, k))
+    influence: list[np.ndarray] = []  # of a calibrated design, residualised all at once
+    weights = design.weights[:, None]
+    den_totals: dict[tuple[int, int], np.ndarray] = {}  # one per distinct denominator and mask
+    # a few columns at a time, the same arithmetic as on all at once: no n × k temporaries
+    for lo, hi in _blocks(k, design.n):
+        num, den, ok = cols.block(lo, hi)
+        full = everywhere and all(bool(o.all()) for o in cols.oks[lo:hi])
+        present = ok if everywhere else ok & keep[:, None]
+        wok = weights if full else weights * ok * keep[:, None]  # (w · 1 · 1 is w, exactly)
+        wnum = wok * num
+        key = (id(cols.dens[lo]), id(cols.oks[lo]))
+        if hi - lo == 1 and key in den_totals:
+            den_c = den_totals[key]
+        else:
+            den_c = group_sum(wok * den, c, n_cells)
+            if hi - lo == 1:
+                den_totals[key] = den_c
+        num_c = group_sum(wnum, c, n_cells)
+        total = cols.is_total[lo:hi]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            e = np.where(total[None, :], num_c, num_c / den_c)
+        est[:, lo:hi] = e
+        n_ok[:, lo:hi] = group_sum(present, c, n_cells)
+        if total.any():
+            dominance[:, np.arange(lo, hi)[total]] = _top_share(
+                wnum[:, total], cell, n_cells, rule.dominance_n
+            )
+        if not taylor:
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dd = np.where(den_c == 0, np.nan, den_c)
+            zz = np.where(total[None, :], 0.0, e)
+            z = wok * (num - zz[c] * den)
+            z = np.where(total[None, :], z, z / dd[c])
+        z = np.nan_to_num(z, copy=False)
+        if not full:
+            z = np.where(present, z, 0.0)
+        if plan is not None:
+            var[:, lo:hi] = plan.variance(z, present)
+        else:
+            influence.append(z)
     if isinstance(design, ReplicateDesign):
         values = np.concatenate([cols.num * cols.ok, cols.den * cols.ok], axis=1)
         unique, back = _distinct_columns(values)
         reps = _replicate_totals(unique, cell, n_cells, design)[:, back, :]
-        k = cols.num.shape[1]
         rn, rd = reps[:, :k, :], reps[:, k:, :]
         with np.errstate(invalid="ignore", divide="ignore"):
             thetas = np.where(cols.is_total[None, :, None], rn, rn / rd)
         var = replicate_variance(thetas, est, design)
-    else:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            dd = np.where(den == 0, np.nan, den)
-            zz = np.where(cols.is_total[None, :], 0.0, est)
-            z = wok * (cols.num - zz[c] * cols.den)
-            z = np.where(cols.is_total[None, :], z, z / dd[c])
-        z = np.where(keep[:, None] & cols.ok, np.nan_to_num(z), 0.0)
-        var = _taylor_var(z, design, cell, n_cells, present)
+    elif plan is None:
+        z = np.concatenate(influence, axis=1) if influence else np.zeros((design.n, 0))
+        var = _taylor_var(z, design, cell, n_cells, cols.ok & keep[:, None])
     se = np.sqrt(np.maximum(var, 0.0))
     is_prop = np.array([s == "proportion" for s in cols.statistic])
     df = np.full(est.shape, np.inf)
     if is_prop.any():
-        df[:, is_prop] = _df(design, cell, n_cells, present[:, is_prop])
+        props = [cols.oks[j] for j in np.flatnonzero(is_prop)]
+        df[:, is_prop] = _df(design, cell, n_cells, _stack(props, bool) & keep[:, None])
     crit = _crit(level, df)
     low, high = est - crit * se, est + crit * se
     plow, phigh = _logit_ci(est, se, crit)
     low = np.where(is_prop[None, :], plow, low)
     high = np.where(is_prop[None, :], phigh, high)
-    dominance = np.zeros_like(est)
-    if cols.is_total.any():
-        dominance[:, cols.is_total] = _top_share(
-            (wok * cols.num)[:, cols.is_total], cell, n_cells, rule.dominance_n
-        )
     result = []
     for ci, key in enumerate(keys):
         domain = tuple(zip(spec, key, strict=True))
@@ -579,9 +650,9 @@ def _quantiles(
         ["mean"] * k,
         [name] * k,
         [None] * k,
-        ind,
-        np.ones_like(ind),
-        np.repeat(ok[:, None], k, axis=1),
+        [ind[:, j] for j in range(k)],
+        [np.ones(ind.shape[0])] * k,
+        [ok] * k,
         np.zeros(k, bool),
     )
     wok, _num, den, phat = _point(cols, design.weights, cell, n_cells)
