@@ -12,6 +12,8 @@
 - ``check.problems`` — every problem of a workbook, one line each; ``diff.diff_instruments`` —
   what changed between two questionnaires;
 - ``validate`` — checks answers against the instrument; ``codebook`` — writes the codebook;
+- ``numbers.read_typed_number`` — the one rule a typed number is read by (``1.250.000``,
+  ``12,5``, ``ca. 18``; ``1.500`` is ambiguous);
 - ``commands`` — the ``innomon instrument`` click group.
 
 Plain Python: no Django, no database. It reads only the files it ships and the files it is
@@ -32,6 +34,7 @@ from innomon.instrument.model import (
     InstrumentError,
     Question,
 )
+from innomon.instrument.numbers import TypedNumber, Uncertain, read_typed_number
 from innomon.instrument.validate import AnswerProblem, validate, validate_table
 
 __all__ = [
@@ -47,10 +50,13 @@ __all__ = [
     "Instrument",
     "InstrumentError",
     "Question",
+    "TypedNumber",
+    "Uncertain",
     "codebook_rows",
     "initiative_choices",
     "load_instrument",
     "parse",
+    "read_typed_number",
     "slug",
     "validate",
     "validate_table",

@@ -17,9 +17,10 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from itertools import chain
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -168,7 +169,7 @@ def _objects(items: Iterable[Any], n: int) -> np.ndarray:
 class Vec:
     """An expression value for every respondent row: one array per kind (see module docs)."""
 
-    __slots__ = ("flag", "kind", "kinds", "num", "text")
+    __slots__ = ("flag", "kind", "kinds", "levels", "num", "text")
 
     def __init__(
         self,
@@ -178,12 +179,14 @@ class Vec:
         text: np.ndarray | None = None,
         flag: np.ndarray | None = None,
         kinds: np.ndarray | None = None,
+        levels: tuple[np.ndarray, list[str]] | None = None,
     ) -> None:
         self.kind = kind
         self.num = num
         self.text = text
         self.flag = flag
         self.kinds = kinds
+        self.levels = levels  # a string value as (codes, strings): text is strings[codes]
 
     def __len__(self) -> int:
         for arr in (self.num, self.text, self.flag, self.kinds):
@@ -273,20 +276,34 @@ class Vec:
         text[mask] = ""
         num = self.as_number().copy()
         num[mask] = math.nan
-        return Vec(STR, text=text, num=num)
+        levels = None
+        if self.kind == STR and self.levels is not None:
+            codes, strings = self.levels
+            codes = codes.copy()
+            codes[mask] = len(strings)
+            levels = (codes, [*strings, ""])
+        return Vec(STR, text=text, num=num, levels=levels)
+
+    def map_text(self, function: Callable[[str], Any], dtype: Any) -> np.ndarray:
+        """``function`` of the string value of every row, called once per distinct string."""
+        if self.kind == STR and self.levels is not None:
+            codes, strings = self.levels
+            return np.fromiter(map(function, strings), dtype=dtype, count=len(strings))[codes]
+        return map_distinct(function, self.as_string().tolist(), dtype)
 
 
 def text_numbers(text: np.ndarray) -> np.ndarray:
     """number() of every string of ``text`` (converted once per distinct string)."""
-    memo: dict[str, float] = {}
+    return map_distinct(parse_number, text.tolist(), float)
 
-    def one(s: str) -> float:
-        x = memo.get(s)
-        if x is None:
-            x = memo[s] = parse_number(s)
-        return x
 
-    return np.fromiter(map(one, text.tolist()), dtype=float, count=len(text))
+def map_distinct(function: Callable[[Any], Any], items: list[Any], dtype: Any) -> np.ndarray:
+    """``function`` of every item (hashable, equal items equivalent), as an array of ``dtype``:
+    called once per distinct item."""
+    index = dict.fromkeys(items)
+    for item in index:
+        index[item] = function(item)
+    return np.fromiter(map(index.__getitem__, items), dtype=dtype, count=len(items))
 
 
 def vec_equal(a: Vec, b: Vec) -> np.ndarray:
@@ -335,8 +352,11 @@ def vec_choose(cond: np.ndarray, a: Vec, b: Vec) -> Vec:
     return Vec(MIXED, kinds=kinds, num=num, text=text, flag=flag)
 
 
-def column_vec(answers: np.ndarray) -> Vec:
-    """The string values of a column of stored answers (see ``string_value``)."""
+def column_vec(answers: np.ndarray, factors: Factors | None = None) -> Vec:
+    """The string values of a column of stored answers (see ``string_value``).
+
+    ``factors`` is ``factorize`` of the column when the caller has it already.
+    """
     arr = np.asarray(answers)
     n = len(arr)
     if arr.dtype.kind == "b":
@@ -345,8 +365,129 @@ def column_vec(answers: np.ndarray) -> Vec:
         return Vec(STR, text=arr.astype(str).astype(object), num=arr.astype(float))
     if arr.dtype.kind == "f":
         values = arr.astype(float)
-        return Vec(STR, text=_objects(string_values(values.tolist()), n), num=values)
-    return Vec(STR, text=_objects(string_values(arr.tolist()), n))
+        uniques, codes = np.unique(values, return_inverse=True)
+        found = Factors(uniques.tolist(), codes.reshape(n))
+        strings = found.strings()
+        return Vec(STR, text=found.take(strings), num=values, levels=(found.codes, strings))
+    found = factors
+    if found is None:
+        items = arr.tolist()
+        found = factorize(items)
+        if found is None:
+            return Vec(STR, text=_objects(string_values(items), n))
+    strings = found.strings()
+    numbers_ = np.array([parse_number(s) for s in strings], dtype=float)
+    text, codes = found.take(strings), found.codes
+    return Vec(STR, text=text, num=numbers_[codes], levels=(codes, strings))
+
+
+# ------------------------------------------------------------------ distinct answers
+
+
+_EXACT = frozenset({str, int, float, type(None)})
+_ITEM_TYPES = frozenset({str, int, float})
+_SEQUENCES = frozenset({list, tuple, type(None)})
+_CONTAINERS = (list, tuple, set, frozenset, dict, np.ndarray)
+
+
+class Factors(NamedTuple):
+    """A column of stored answers as its distinct answers (``uniques``) and, per row, the index
+    of its answer among them (``codes``). Rows with the same code hold equivalent answers: the
+    same string value, the same verdict of every check (``_values.factorize`` says when)."""
+
+    uniques: list[Any]
+    codes: np.ndarray
+
+    def strings(self) -> list[str]:
+        """``string_value`` of every distinct answer."""
+        return [string_value(u) for u in self.uniques]
+
+    def take(self, per_unique: list[Any]) -> np.ndarray:
+        """An object array with, per row, the item of ``per_unique`` for its answer."""
+        return _objects(per_unique, len(per_unique))[self.codes]
+
+
+def factorize(answers: list[Any]) -> Factors | None:
+    """The distinct answers of a column (a list of stored answers), or None.
+
+    Two answers count as the same when they are one object, or equal and of the same type (a
+    list or tuple: with items of the same types, none of them a container) — so True and 1, 1
+    and 1.0, [1] and [True] stay apart. A column of many distinct objects (more than an eighth of
+    its rows) is instead factorised by value, which is only done when every answer is a str, an
+    int, a float, None, or a list or tuple of str, int and float: there equal answers are
+    equivalent even across types (1 and 1.0 are both ``1``; None and [] both unanswered). For
+    other such columns the answer is None (check them cell by cell).
+    """
+    types = set(map(type, answers))
+    if types <= _EXACT:
+        return _by_value(answers)
+    n = len(answers)
+    ids = list(map(id, answers))
+    by_id = dict(zip(ids, answers, strict=True))
+    if len(by_id) <= max(n // 8, 64):
+        return _by_object(ids, by_id)
+    return _by_value(answers, types)
+
+
+def _by_object(ids: list[int], by_id: dict[int, Any]) -> Factors:
+    """Distinct objects, merged where ``_exact_key`` says they are the same answer."""
+    uniques: list[Any] = []
+    groups: dict[Any, int] = {}
+    index: dict[int, int] = {}
+    for ident, answer in by_id.items():
+        key = _exact_key(answer)
+        group = len(uniques) if key is None else groups.setdefault(key, len(uniques))
+        if group == len(uniques):
+            uniques.append(answer)
+        index[ident] = group
+    codes = np.fromiter(map(index.__getitem__, ids), dtype=np.intp, count=len(ids))
+    return Factors(uniques, codes)
+
+
+def _exact_key(answer: Any) -> Any:
+    """A key equal for answers of one type that are equal (sequences: items of one type each,
+    none a container); None when there is none."""
+    kind = type(answer)
+    if kind is list or kind is tuple:
+        if any(isinstance(item, _CONTAINERS) for item in answer):
+            return None
+        key: Any = (kind, tuple(answer), tuple(map(type, answer)))
+    elif isinstance(answer, _CONTAINERS):
+        return None
+    else:
+        key = (kind, answer)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _by_value(answers: list[Any], types: set[type] | None = None) -> Factors | None:
+    """Distinct answers by value, for the types where equal answers are equivalent."""
+    if types is None or types <= _EXACT:
+        keys = answers
+    elif types <= _SEQUENCES:
+        if type(None) in types:  # None as (): both are unanswered, with string value ''
+            arr = _objects(answers, len(answers))
+            empty = np.empty(len(answers), dtype=object)
+            empty.fill(())
+            answers = np.where(arr == None, empty, arr).tolist()  # noqa: E711
+        keys = list(map(tuple, answers))
+        if not set(map(type, chain.from_iterable(keys))) <= _ITEM_TYPES:
+            return None
+    elif types <= _EXACT | _SEQUENCES:
+        lists = [a for a in answers if type(a) is list or type(a) is tuple]
+        if not set(map(type, chain.from_iterable(lists))) <= _ITEM_TYPES:
+            return None
+        keys = [tuple(a) if type(a) is list else a for a in answers]
+    else:
+        return None
+    index: dict[Any, int] = dict.fromkeys(keys)  # type: ignore[arg-type]
+    for i, key in enumerate(index):
+        index[key] = i
+    codes = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys))
+    return Factors(list(index), codes)
 
 
 # ------------------------------------------------------------- numbers as people type them

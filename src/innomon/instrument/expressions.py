@@ -34,10 +34,13 @@ from innomon.instrument._values import (
     BOOL,
     NUM,
     STR,
+    Factors,
     Scalar,
     Vec,
     column_vec,
     equal,
+    factorize,
+    map_distinct,
     string_value,
     to_boolean,
     to_number,
@@ -186,15 +189,29 @@ class Columns:
         self.n = n
         self._raw = columns
         self._cache: dict[str, Vec] = {}
+        self._factors: dict[str, Factors | None] = {}
 
     def __len__(self) -> int:
         return self.n
+
+    def factors(self, name: str) -> Factors | None:
+        """The distinct answers of column ``name`` (see ``_values.factorize``), computed once;
+        None when it has no column or answers that ``factorize`` does not take."""
+        if name not in self._factors:
+            raw = self._raw.get(name)
+            self._factors[name] = None if raw is None else factorize(np.asarray(raw).tolist())
+        return self._factors[name]
 
     def value(self, name: str) -> Vec:
         vec = self._cache.get(name)
         if vec is None:
             raw = self._raw.get(name)
-            vec = Vec.constant("", self.n) if raw is None else column_vec(raw)
+            if raw is None:
+                vec = Vec.constant("", self.n)
+            elif np.asarray(raw).dtype.kind == "O":
+                vec = column_vec(raw, self.factors(name))
+            else:
+                vec = column_vec(raw)
             self._cache[name] = vec
         return vec
 
@@ -345,6 +362,10 @@ def _split_count(s: str) -> float:
     return float(len(s.split()))
 
 
+def _selected_pair(pair: tuple[str, str]) -> bool:
+    return pair[1] in pair[0].split()
+
+
 class _Call(_Node):
     __slots__ = ("args", "name")
 
@@ -394,13 +415,15 @@ class _Call(_Node):
             return Vec(BOOL, flag=np.full(n, name == "true"))
         a = args[0].vector(env)
         if name == "selected":
+            if isinstance(args[1], _Literal):
+                needle = to_string(args[1].value)
+                return Vec(BOOL, flag=a.map_text(lambda x: needle in x.split(), bool))
             haystack = a.as_string().tolist()
             needles = args[1].vector(env).as_string().tolist()
-            found = (y in x.split() for x, y in zip(haystack, needles, strict=True))
-            return Vec(BOOL, flag=np.fromiter(found, dtype=bool, count=n))
+            pairs = list(zip(haystack, needles, strict=True))
+            return Vec(BOOL, flag=map_distinct(_selected_pair, pairs, bool))
         if name == "count-selected":
-            counts = map(_split_count, a.as_string().tolist())
-            return Vec(NUM, num=np.fromiter(counts, dtype=float, count=n))
+            return Vec(NUM, num=a.map_text(_split_count, float))
         if name == "string-length":
             lengths = map(len, a.as_string().tolist())
             return Vec(NUM, num=np.fromiter(lengths, dtype=float, count=n))
@@ -530,9 +553,15 @@ class _Parser:
 
 
 class Expression:
-    """A parsed expression: its text, the questions it refers to, and two ways to evaluate it."""
+    """A parsed expression: its text, the questions it refers to, and two ways to evaluate it.
 
-    __slots__ = ("_root", "references", "text", "uses_current")
+    ``references`` are the questions it refers to; ``numeric_references`` those of them it uses
+    as numbers (operands of arithmetic, of ``<`` ``<=`` ``>`` ``>=``, of unary minus or
+    ``number()``, or compared with a number literal, as in ``${Q4} = 1``); ``uses_current``
+    whether it reads ``.``.
+    """
+
+    __slots__ = ("_root", "numeric_references", "references", "text", "uses_current")
 
     def __init__(self, text: str, root: _Node) -> None:
         self.text = text
@@ -542,6 +571,11 @@ class Expression:
             node.name for node in nodes if isinstance(node, _Ref)
         )
         self.uses_current: bool = any(isinstance(node, _Current) for node in nodes)
+        # The references used as numbers: an operand of arithmetic, of < <= > >=, of unary
+        # minus or number(), or compared (= !=) with a number literal (${Q4} = 1).
+        self.numeric_references: frozenset[str] = frozenset(
+            name for node in nodes for name in _numeric_names(node)
+        )
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
@@ -589,6 +623,22 @@ class Expression:
         if len(vec) != columns.n:
             raise ValueError(f"current has {len(vec)} rows, expected {columns.n}")
         return self._root.vector(_VecEnv(columns, vec))
+
+
+def _numeric_names(node: _Node) -> Iterator[str]:
+    """The references that ``node`` itself (not its descendants) uses as numbers."""
+    if isinstance(node, _Binary):
+        sides = (node.left, node.right)
+        if node.op in _ARITHMETIC or node.op in _RELATIONAL:
+            yield from (side.name for side in sides if isinstance(side, _Ref))
+        elif node.op in ("=", "!="):
+            for a, b in (sides, sides[::-1]):
+                if isinstance(a, _Ref) and isinstance(b, _Literal) and isinstance(b.value, float):
+                    yield a.name
+    elif isinstance(node, _Negate) and isinstance(node.operand, _Ref):
+        yield node.operand.name
+    elif isinstance(node, _Call) and node.name == "number":
+        yield from (arg.name for arg in node.args if isinstance(arg, _Ref))
 
 
 def parse(text: str) -> Expression:

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from innomon.instrument._values import format_number, is_missing
+from innomon.instrument._values import Factors, format_number, is_missing
 from innomon.instrument.expressions import Columns
 from innomon.instrument.model import Instrument, Question
 
@@ -366,16 +366,19 @@ def validate_table(
 
     for qi, q in enumerate(variables):
         raw = columns.get(q.name)
-        values = [None] * n if raw is None else np.asarray(raw, dtype=object).tolist()
+        values = np.full(n, None, dtype=object) if raw is None else np.asarray(raw, dtype=object)
         check = _AnswerCheck(instrument, q)
         current = cols.value(q.name)
-        answered = np.asarray(current.text != "", dtype=bool)
+        factors = cols.factors(q.name)
+        if factors is not None:
+            answered, verdicts = _distinct_verdicts(check, factors)
+        else:
+            answered = np.asarray(current.text != "", dtype=bool)
+            verdicts = _cell_verdicts(check, values, answered)
         invalid = np.zeros(n, dtype=bool)
-        for i in np.flatnonzero(answered).tolist():
-            verdict = check(values[i])
-            if verdict is not None:
-                invalid[i] = True
-                add(i, qi, AnswerProblem(i, q.name, values[i], *verdict))
+        for i, verdict in verdicts:
+            invalid[i] = True
+            add(i, qi, AnswerProblem(i, q.name, values[i], *verdict))
         if q.relevant is not None:
             relevant = q.relevant.test_columns(cols, current)
             decided = ~undecidable(q.relevant)
@@ -403,3 +406,32 @@ def validate_table(
         cols.blank(q.name, answered & (invalid | ~relevant))
     found.sort(key=lambda item: item[:3])
     return _unknown(instrument, list(columns)) + [item[3] for item in found]
+
+
+def _distinct_verdicts(
+    check: _AnswerCheck, factors: Factors
+) -> tuple[np.ndarray, list[tuple[int, tuple[str, str, str]]]]:
+    """Which rows are answered, and (row, verdict) of every invalid answer: each distinct
+    answer checked once (``factors`` holds answers that are equivalent when equal)."""
+    uniques, codes = factors
+    given = [not is_missing(u) for u in uniques]
+    verdicts = [check(u) if g else None for u, g in zip(uniques, given, strict=True)]
+    answered = np.array(given, dtype=bool)[codes]
+    bad = np.array([v is not None for v in verdicts], dtype=bool)
+    if not bad.any():
+        return answered, []
+    rows = np.flatnonzero(bad[codes])
+    pairs = zip(rows.tolist(), codes[rows].tolist(), strict=True)
+    return answered, [(i, verdicts[c]) for i, c in pairs]
+
+
+def _cell_verdicts(
+    check: _AnswerCheck, values: np.ndarray, answered: np.ndarray
+) -> list[tuple[int, tuple[str, str, str]]]:
+    """(row, verdict) of every invalid answer, checking each answered cell."""
+    out = []
+    for i in np.flatnonzero(answered).tolist():
+        verdict = check(values[i])
+        if verdict is not None:
+            out.append((i, verdict))
+    return out
