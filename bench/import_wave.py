@@ -11,12 +11,14 @@ Not a test: run by hand and put the figures in the closing note.
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
 import dataclasses
 import datetime as dt
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -39,9 +41,6 @@ def widened(instrument, target: int):
 
 def valid_row(instrument, variables, fixed, rng: random.Random) -> list[str]:
     """One respondent whose answers pass every rule: relevance decides what is asked."""
-    from innomon.intake.importer import _typed  # the import's own typing of a cell
-    from innomon.intake.mapping import Mapping
-
     values: dict[str, object] = {}
     row = []
     for q in variables:
@@ -55,7 +54,7 @@ def valid_row(instrument, variables, fixed, rng: random.Random) -> list[str]:
             text = " ".join(rng.sample(codes, rng.randint(1, 2))) if rng.random() < 0.15 else ""
         else:
             text = fixed.get(base) or answer(q, instrument, rng)
-        value = _typed(q, instrument, Mapping("plain"), text, False) if text else None
+        value = typed(q, instrument, text) if text else None
         if (
             q.constraint is not None
             and value is not None
@@ -64,11 +63,26 @@ def valid_row(instrument, variables, fixed, rng: random.Random) -> list[str]:
             text, value = "", None
         if q.required and value is None:
             text = next(c.name for c in instrument.choices(q)) if q.is_select else "1"
-            value = _typed(q, instrument, Mapping("plain"), text, False)
+            value = typed(q, instrument, text)
         if value is not None:
             values[q.name] = value
         row.append(text)
     return row
+
+
+def typed(q, instrument, text: str):
+    """The answer a generated cell stands for (the generator writes plain codes and numbers),
+    for the relevance and constraint rules that decide what comes next."""
+    if q.type == "integer":
+        return int(text)
+    if q.type == "decimal":
+        return float(text)
+    if q.type == "text":
+        return text
+    vt = instrument.value_type(q)
+    if q.type == "select_one":
+        return vt(text)
+    return [vt(c) for c in text.split()]
 
 
 def answer(q, instrument, rng: random.Random) -> str:
@@ -87,12 +101,48 @@ def answer(q, instrument, rng: random.Random) -> str:
     return " ".join(sorted(rng.sample(codes, min(2, len(codes)))))
 
 
+def _time_stages() -> dict[str, float]:
+    """Wrap the import's stages (names looked up in ``innomon.intake.importer``) with timers."""
+    import functools
+
+    from innomon.intake import importer
+
+    spent: dict[str, float] = {}
+    for name in (
+        "read_source",
+        "load_mapping",
+        "convert",
+        "check_firms",
+        "validate_table",
+        "_answer_rows",
+        "store_responses",
+        "insert_rows",
+        "write_report",
+        "archive",
+    ):
+        real = getattr(importer, name)
+
+        def timed(*a, _real=real, _name=name, **kw):
+            t = time.perf_counter()
+            try:
+                return _real(*a, **kw)
+            finally:
+                spent[_name] = spent.get(_name, 0.0) + time.perf_counter() - t
+
+        setattr(importer, name, functools.wraps(real)(timed))
+    return spent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--variables", type=int, default=150)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the import")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary home (~700 MB)")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="innomon-bench-"))
+    if not args.keep:
+        atexit.register(shutil.rmtree, home, ignore_errors=True)
     os.environ["INNOMON_HOME"] = str(home)
     os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innomon.project.settings")
@@ -101,7 +151,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from innomon.config import out_dir
+    from innomon.config import private_dir
     from innomon.demo.run import initiatives
     from innomon.intake.importer import import_wave, registry_instrument
     from innomon.region import load_region
@@ -151,8 +201,22 @@ def main() -> None:
                 row[variables.index(instrument.question("turnover_new_firm_pct"))] = "95"
             w.writerow([f"{10_000_000 + i:08d}", f"Bench {i}", "2511", municipalities[i % 4], *row])
     t1 = time.perf_counter()
-    result = import_wave(wave, path, instrument, out_dir())
+    stages = _time_stages()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    result = import_wave(wave, path, instrument, private_dir())
     t2 = time.perf_counter()
+    if args.profile:
+        profiler.disable()
+        if os.environ.get("BENCH_PROFILE_OUT"):
+            profiler.dump_stats(os.environ["BENCH_PROFILE_OUT"])
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
+            40
+        )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"{args.rows:,} rows × {len(variables)} variables "
@@ -161,9 +225,11 @@ def main() -> None:
     from collections import Counter
 
     print(Counter((p["rule"], p["column"].split("__")[0]) for p in result.problems).most_common(8))
+    print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
     print(
         f"import + validation + storage: {t2 - t1:.1f} s — {result.stored:,} stored, "
-        f"{result.quarantined:,} quarantined; peak memory {peak:.0f} MiB"
+        f"{result.quarantined:,} quarantined; peak memory {peak:.0f} MiB; "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     sys.exit(0)
 

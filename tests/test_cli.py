@@ -207,10 +207,12 @@ def test_import_firms_checks_the_file_itself(tmp_path):
     )
     missing = innomon("import-firms", str(tmp_path / "cols.csv"), home=tmp_path)
     assert_one_line_error(missing, "cols.csv row 1, field 'sbi_code'", "missing")
+    # Windows-1252 (older Dutch Excel's "CSV") is read as such: innomon.tabular decodes it
     encoding = innomon("import-firms", str(tmp_path / "latin1.csv"), home=tmp_path)
-    assert_one_line_error(encoding, "latin1.csv row 2", "UTF-8")
+    assert encoding.returncode == 0, encoding.stderr
+    assert "1 firms added from latin1.csv" in encoding.stdout
     absent = innomon("import-firms", str(tmp_path / "nope.csv"), home=tmp_path)
-    assert_one_line_error(absent, "nope.csv: cannot read it")
+    assert_one_line_error(absent, "nope.csv: does not exist")
 
 
 def test_frame_and_initiatives_import_from_the_command_line(tmp_path):

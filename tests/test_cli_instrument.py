@@ -142,7 +142,12 @@ def test_a_wave_asked_with_its_own_workbook(tmp_path):
         imported = run("import", "2020", str(new_style))
         assert imported.returncode == 0, imported.stderr
         assert "1 stored" in imported.stdout
-        assert_one_line_error(run("import", "2020", str(old_style)), DROPPED)
+        # 2020 requires the question it added, and has no place for the one it dropped
+        assert_one_line_error(run("import", "2020", str(old_style)), ADDED)
+        strict = run("import", "2020", str(old_style), "--strict")
+        assert strict.returncode == 1
+        assert ADDED in strict.stderr  # every problem listed
+        assert DROPPED in strict.stderr
         assert run("import", "2019", str(old_style)).returncode == 0
 
         for year, asked, not_asked in ((2020, ADDED, DROPPED), (2019, DROPPED, ADDED)):

@@ -115,7 +115,7 @@ def test_reimporting_changes_nothing_and_a_corrected_file_resolves(wave, instrum
 @pytest.mark.parametrize(
     ("changes", "column", "rule"),
     [
-        ({"kvk": "1234567"}, "kvk", "register"),
+        ({"kvk": "1234567"}, "kvk", "kvk"),
         ({"municipality": "GM0363"}, "municipality", "register"),
         ({"sbi_code": "3400"}, "sbi_code", "register"),
         ({"turnover_new_market_pct": "130"}, "turnover_new_market_pct", "constraint"),
@@ -125,8 +125,8 @@ def test_reimporting_changes_nothing_and_a_corrected_file_resolves(wave, instrum
             "rd_internal",
             "relevance",
         ),
-        ({"employees": "twelve"}, "employees", "type"),
-        ({"turnover_class": "7"}, "turnover_class", "type"),
+        ({"employees": "twelve"}, "employees", "number"),
+        ({"turnover_class": "7"}, "turnover_class", "choice"),
         ({"support_wbso": ""}, "support_wbso", "required"),
     ],
 )
@@ -145,11 +145,14 @@ def test_each_problem_is_quarantined_with_row_column_and_rule(
     assert any(line["row"] == "3" and line["column"] == column for line in lines)
 
 
-def test_the_same_firm_twice_quarantines_both(wave, instrument, tmp_path):
+def test_two_different_complete_responses_of_one_firm_are_held_together(wave, instrument, tmp_path):
     path = write_csv(tmp_path / "in.csv", [firm("12345678"), firm("12345678", employees="13")])
     result = run(wave, path, instrument, tmp_path)
     assert (result.stored, result.quarantined) == (0, 2)
-    assert all(p["rule"] == "duplicate" for q in QuarantinedRow.objects.all() for p in q.problems)
+    held = QuarantinedRow.objects.all()
+    assert all(p["rule"] == "double" for q in held for p in q.problems)
+    assert len({q.group for q in held}) == 1
+    assert held[0].group
 
 
 def test_dutch_excel_csv_cp1252_semicolons_and_decimal_commas(wave, instrument, tmp_path):
@@ -166,37 +169,56 @@ def test_utf8_with_bom(wave, instrument, tmp_path):
     assert run(wave, path, instrument, tmp_path).stored == 1
 
 
-def test_a_decimal_comma_in_a_comma_separated_file_is_not_guessed(wave, instrument, tmp_path):
+def test_a_decimal_comma_is_read_by_the_number_rule_in_any_file(wave, instrument, tmp_path):
     path = write_csv(tmp_path / "in.csv", [firm("12345678", innovation_spend_pct="4,5")])
     result = run(wave, path, instrument, tmp_path)
+    assert (result.stored, result.quarantined) == (1, 0)
+    assert Response.objects.get().answers["innovation_spend_pct"] == 4.5
+    readings = result.details["readings"]
+    assert {"column": "innovation_spend_pct", "original": "4,5"}.items() <= readings[0].items()
+
+
+def test_an_ambiguous_number_is_quarantined_not_rescaled(wave, instrument, tmp_path):
+    path = write_csv(tmp_path / "in.csv", [firm("12345678", innovation_spend_pct="1.500")])
+    result = run(wave, path, instrument, tmp_path)
     assert result.quarantined == 1
+    assert not Response.objects.exists()
 
 
 @pytest.mark.parametrize(
-    ("edit", "message"),
+    ("edit", "message", "strict"),
     [
         (
             lambda r: {**r, "favourite_colour": "blue"},
-            "column 'favourite_colour' is not a question",
+            "'favourite_colour'",
+            True,
         ),
         (
             lambda r: {
                 ("turnover_new_markt_pct" if k == "turnover_new_market_pct" else k): v
                 for k, v in r.items()
             },
-            "did you mean 'turnover_new_market_pct'",
+            "'turnover_new_markt_pct'",
+            True,
         ),
         (
             lambda r: {k: v for k, v in r.items() if k != "product_innovation"},
             "the required question 'product_innovation' has no column",
+            False,
         ),
-        (lambda r: {k: v for k, v in r.items() if k != "kvk"}, "no column holds the KvK number"),
+        (
+            lambda r: {k: v for k, v in r.items() if k != "kvk"},
+            "no column holds the KvK number",
+            False,
+        ),
     ],
 )
-def test_extra_renamed_and_missing_columns_stop_the_file(wave, instrument, tmp_path, edit, message):
+def test_extra_renamed_and_missing_columns_stop_the_file(
+    wave, instrument, tmp_path, edit, message, strict
+):
     path = write_csv(tmp_path / "cols.csv", [edit(firm("12345678"))])
     with pytest.raises(InputError) as err:
-        run(wave, path, instrument, tmp_path)
+        run(wave, path, instrument, tmp_path, strict=strict)
     assert message in str(err.value)
     assert "cols.csv row 1" in str(err.value)
     assert not Response.objects.exists()
@@ -432,7 +454,7 @@ def test_problems_are_stored_in_dutch_and_english_from_the_catalogues(wave, inst
         firm("12345678"),
         firm("12345678", employees="13"),
         firm("12345678", employees="14"),
-        firm("23456789", employees="twaalf"),
+        firm("23456789", employees="12,5"),
         firm("34567890", municipality="GM0363"),
         firm("45678901"),
         firm("45678901", employees="13"),
@@ -441,20 +463,21 @@ def test_problems_are_stored_in_dutch_and_english_from_the_catalogues(wave, inst
     with translation.override("en"):  # whatever the active language, both are kept
         result = run(wave, path, instrument, tmp_path)
     messages = {(p["row"], p["column"], p["message_nl"], p["message_en"]) for p in result.problems}
+    english = {(p["row"], p["message_en"]) for p in result.problems}
     assert {
         (
             2,
-            "kvk",
-            "bedrijf 12345678 staat meer dan eens in het bestand (ook rijen 3, 4)",
-            "firm 12345678 appears more than once in the file (also rows 3, 4)",
+            "firm 12345678 sent different complete responses (also rows 3, 4): keep the right "
+            "one in the file and import it again",
         ),
         (
             7,
-            "kvk",
-            "bedrijf 45678901 staat meer dan eens in het bestand (ook rij 8)",
-            "firm 45678901 appears more than once in the file (also row 8)",
+            "firm 45678901 sent different complete responses (also row 8): keep the right one "
+            "in the file and import it again",
         ),
-        (5, "employees", "'twaalf' is geen geheel getal", "'twaalf' is not a whole number"),
+    } <= english, sorted(english)
+    assert {
+        (5, "employees", "'12,5' is geen geheel getal", "'12,5' is not a whole number"),
         (
             6,
             "municipality",
@@ -463,7 +486,7 @@ def test_problems_are_stored_in_dutch_and_english_from_the_catalogues(wave, inst
         ),
     } <= messages, sorted(messages)
     report = list(csv.DictReader(result.report_csv.open(encoding="utf-8")))
-    assert {"'twaalf' is geen geheel getal", "'twaalf' is not a whole number"} <= {
+    assert {"'12,5' is geen geheel getal", "'12,5' is not a whole number"} <= {
         line[key] for line in report for key in ("message_nl", "message_en")
     }
 

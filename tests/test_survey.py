@@ -27,7 +27,7 @@ def test_second_response_of_a_firm_in_a_wave_is_refused_and_nothing_written(wave
     record_responses(wave, [{"kvk": "12345678", "status": "complete", "answers": {"a": 1}}], "r1")
     batch = [
         {"kvk": "23456789", "status": "complete", "answers": {}},
-        {"kvk": "12345678", "status": "partial", "answers": {}},
+        {"kvk": "12345678", "status": "complete", "answers": {"a": 2}},
     ]
     with pytest.raises(InputError) as err:
         record_responses(wave, batch, "r2.csv")
@@ -35,6 +35,9 @@ def test_second_response_of_a_firm_in_a_wave_is_refused_and_nothing_written(wave
         "r2.csv row 2, field 'kvk': firm 12345678 already has a response in wave 2017"
     )
     assert Response.objects.count() == 1
+    assert Response.objects.get().answers == {"a": 1}
+    # an unfinished response never replaces a complete one: kept as it was, no conflict
+    record_responses(wave, [{"kvk": "12345678", "status": "partial", "answers": {}}], "r3")
     assert Response.objects.get().answers == {"a": 1}
 
 

@@ -48,27 +48,103 @@ def import_firms(path: Path) -> None:
     type=click.Choice(["plain", "qualtrics", "limesurvey"]),
     help="The export's layout (default: recognised from the file).",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show per column what would be stored, quarantined or ignored; write nothing.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Stop when a column of the file is not accounted for by the mapping.",
+)
 @guarded
-def import_(year: int, path: Path, mapping_path: Path | None, source: str | None) -> None:
-    """Import a survey export (CSV, XLSX, SPSS .sav, Stata .dta; Qualtrics or LimeSurvey) into
-    wave YEAR. Valid rows are stored; the others go to the quarantine with every problem, listed
-    in INNOMON_HOME/private/<region>/<year>/import-report.html and .csv (for the team only).
-    Exit code 3: rows were quarantined."""
+def import_(
+    year: int,
+    path: Path,
+    mapping_path: Path | None,
+    source: str | None,
+    dry_run: bool,
+    strict: bool,
+) -> None:
+    """Import a survey export (CSV, XLSX, SPSS .sav, Stata .dta, Parquet; Qualtrics or
+    LimeSurvey) into wave YEAR. Valid rows are stored; the others go to the quarantine with every
+    problem, listed in INNOMON_HOME/private/<region>/<year>/import-report.html and .csv (for the
+    team only). Survey previews, tests and spam are not stored. The raw file is kept under
+    private/<region>/<year>/imports/; importing the same file again replaces its earlier import.
+    Exit code 3: rows were quarantined; 1: the file as a whole has problems (all listed)."""
     from innomon.config import private_dir
 
     ready()
+    from innomon.errors import InputError
     from innomon.intake.importer import QUARANTINED_EXIT, import_wave
     from innomon.survey.questionnaires import wave_instrument
 
     wave = find_wave(year)
-    result = import_wave(
-        wave, path, wave_instrument(wave), private_dir(), mapping_path=mapping_path, source=source
-    )
+    try:
+        result = import_wave(
+            wave,
+            path,
+            wave_instrument(wave),
+            private_dir(),
+            mapping_path=mapping_path,
+            source=source,
+            strict=strict,
+            dry_run=dry_run,
+        )
+    except InputError as exc:
+        where = private_dir() / wave.region.code / str(year) / "import-report.html"
+        if len(exc.problems) == 1:  # one line, as every other error of the command line
+            tail = "" if dry_run else f" (the import report: {where})"
+            raise Failure(f"{exc.problems[0]}; nothing was imported{tail}") from exc
+        for problem in exc.problems:
+            click.echo(f"innomon: {problem}", err=True)
+        tail = "" if dry_run else f"; every problem is listed in {where}"
+        raise Failure(
+            f"{path.name}: {len(exc.problems)} problems with the file as a whole; nothing was "
+            f"imported{tail}"
+        ) from exc
+    c = result.counts
+    if dry_run:
+        _print_columns(result)
+    verb = "would be " if dry_run else ""
     click.echo(
-        f"innomon: {path.name}: {result.rows} rows — {result.stored} stored, "
-        f"{result.unchanged} unchanged, {result.quarantined} quarantined, "
-        f"{result.resolved} earlier quarantined rows resolved"
+        f"innomon: {path.name}: {result.rows} rows — {result.stored} {verb}stored, "
+        f"{result.unchanged} unchanged, {result.quarantined} {verb}quarantined, "
+        f"{result.resolved} earlier quarantined rows {verb}resolved"
     )
+    skipped = [
+        f"{c[key]} {label}"
+        for key, label in (
+            ("previews", "survey previews"),
+            ("tests", "survey tests"),
+            ("spam", "spam"),
+            ("superseded", "partial responses superseded"),
+            ("doubles", "double submits counted once"),
+            ("held", "rows of firms with different complete responses held"),
+            ("kept_complete", "partial responses not stored over a complete one"),
+        )
+        if c.get(key)
+    ]
+    if c.get("partial"):
+        skipped.insert(0, f"{c['partial']} partial responses {verb}stored")
+    if skipped:
+        click.echo(f"innomon: {', '.join(skipped)}")
+    if result.replaced is not None:
+        click.echo(
+            f"innomon: the same file was imported before: {verb}replaced — {c['changed']} "
+            f"responses changed, {c['unchanged']} unchanged, {c['added']} added, "
+            f"{c['removed']} removed"
+        )
+    if result.unaccounted:
+        click.echo(
+            f"innomon: {len(result.unaccounted)} columns not accounted for by the mapping "
+            f"(listed in the report; --strict stops on them): {', '.join(result.unaccounted)}",
+            err=True,
+        )
+    if dry_run:
+        click.echo("innomon: dry run — nothing was written")
+        return
     if result.new_firms:
         click.echo(
             f"innomon: {len(result.new_firms)} new firms registered (KvK numbers not in the "
@@ -78,6 +154,22 @@ def import_(year: int, path: Path, mapping_path: Path | None, source: str | None
     if result.quarantined:
         click.echo(f"innomon: see {result.report_html} (and .csv) for every problem", err=True)
         sys.exit(QUARANTINED_EXIT)
+
+
+def _print_columns(result: Any) -> None:
+    """The dry run's table: per column its use, target and what would become of its cells."""
+    rows = [("column", "use", "target", "filled", "stored", "quarantined", "ignored")]
+    rows += [
+        (s.column, s.use, s.target or "", s.filled, s.stored, s.quarantined, s.ignored)
+        for s in result.columns
+    ]
+    widths = [max(len(str(r[k])) for r in rows) for k in range(7)]
+    for r in rows:
+        cells = [
+            str(v).ljust(w) if k < 3 else str(v).rjust(w)
+            for k, (v, w) in enumerate(zip(r, widths, strict=True))
+        ]
+        click.echo("  ".join(cells).rstrip())
 
 
 @click.command()

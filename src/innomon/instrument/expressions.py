@@ -174,10 +174,16 @@ class Columns:
 
     ``columns`` maps question names to equally long arrays of stored answers (numbers, strings,
     lists of codes; '' / None / NaN for unanswered). A question without a column is unanswered
-    in every row. ``n`` is the number of rows when no column tells it.
+    in every row. ``n`` is the number of rows when no column tells it. ``factors`` may give
+    columns' distinct answers (``_values.factorize``) when the caller knows them already.
     """
 
-    def __init__(self, columns: Mapping[str, np.ndarray], n: int | None = None) -> None:
+    def __init__(
+        self,
+        columns: Mapping[str, np.ndarray],
+        n: int | None = None,
+        factors: Mapping[str, Factors] | None = None,
+    ) -> None:
         lengths = {name: len(col) for name, col in columns.items()}
         if n is None:
             if not lengths:
@@ -190,6 +196,13 @@ class Columns:
         self._raw = columns
         self._cache: dict[str, Vec] = {}
         self._factors: dict[str, Factors | None] = {}
+        for name, given in (factors or {}).items():
+            if name in columns:
+                if len(given.codes) != n:
+                    raise ValueError(
+                        f"the factors of {name!r} have {len(given.codes)} rows, not {n}"
+                    )
+                self._factors[name] = given
 
     def __len__(self) -> int:
         return self.n

@@ -328,6 +328,8 @@ def validate_table(
     instrument: Instrument,
     columns: Mapping[str, np.ndarray],
     complete: np.ndarray | bool,
+    *,
+    factors: Mapping[str, Factors] | None = None,
 ) -> list[AnswerProblem]:
     """The problems of many responses at once, ordered by row, then form order.
 
@@ -335,6 +337,10 @@ def validate_table(
     mixed content and select_multiple lists; ``None``, ``''`` or NaN when unanswered; a missing
     column is unanswered everywhere); ``complete`` says per row (or for all) whether the response
     is complete. Problems with a whole column (an unknown name) come first, with row None.
+    ``factors`` may give columns' distinct answers when the caller knows them already (the
+    import reads each distinct text once): ``uniques`` and per row its code, rows with one code
+    holding one answer (the same object, or equivalent ones as ``_values.factorize`` says);
+    the other columns are factorised here.
     """
     variables = instrument.variables()
     if not columns:
@@ -342,7 +348,7 @@ def validate_table(
     for name, column in columns.items():
         if np.ndim(column) != 1:
             raise ValueError(f"column {name!r} must be one-dimensional")
-    cols = Columns(columns)
+    cols = Columns(columns, factors=factors)
     n = cols.n
     done = np.asarray(complete, dtype=bool)
     if done.ndim and done.shape != (n,):

@@ -18,10 +18,17 @@ SME_SIZE_CHOICES = [c for c in SIZE_CHOICES if c[0] != "large"]
 
 
 def validate_kvk(value: str) -> None:
-    """A KvK number (Dutch Chamber of Commerce registration) is exactly eight digits."""
+    """A KvK number (Dutch Chamber of Commerce registration) is exactly eight digits, and not
+    ``00000000`` (no firm has it: a placeholder, not a number)."""
     if not KVK_PATTERN.match(str(value)):
         raise ValidationError(
             _("'%(value)s' is not a KvK number: it must be exactly 8 digits"),
+            params={"value": value},
+            code="kvk",
+        )
+    if str(value) == "00000000":
+        raise ValidationError(
+            _("'%(value)s' is not a KvK number: no firm has it; fill in the firm's own number"),
             params={"value": value},
             code="kvk",
         )

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from statistics import NormalDist
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -73,7 +73,7 @@ def _stack(cols: Sequence[np.ndarray], dtype: type) -> np.ndarray:
     if len(cols) == 1 and cols[0].dtype == dtype:
         return cols[0][:, None]
     n = cols[0].size if cols else 0
-    out = np.empty((n, len(cols)), dtype=dtype, order="F")
+    out: np.ndarray = np.empty((n, len(cols)), dtype=dtype, order="F")
     for j, col in enumerate(cols):
         out[:, j] = col
     return out
@@ -462,7 +462,11 @@ def _estimate_columns(
     c = np.where(keep, cell, 0)
     n_all = group_sum(keep.astype(float), c, n_cells)[:, None]
     taylor = not isinstance(design, ReplicateDesign)
-    plan = TaylorPlan(design, cell, n_cells) if taylor and not design.is_calibrated else None
+    plan = (
+        TaylorPlan(design, cell, n_cells)
+        if isinstance(design, Design) and not design.is_calibrated
+        else None
+    )
     est, var = np.empty((n_cells, k)), np.empty((n_cells, k))
     n_ok, dominance = np.empty((n_cells, k)), np.zeros((n_cells, k))
     influence: list[np.ndarray] = []  # of a calibrated design, residualised all at once
@@ -530,7 +534,7 @@ def _estimate_columns(
     high = np.where(is_prop[None, :], phigh, high)
     result = []
     for ci, key in enumerate(keys):
-        domain = tuple(zip(spec, key, strict=True))
+        domain = cast(tuple[tuple[str, str], ...], tuple(zip(spec, key, strict=True)))
         for j in range(len(cols.statistic)):
             suppressed, reason = flag(
                 int(n_ok[ci, j]),

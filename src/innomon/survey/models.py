@@ -107,6 +107,16 @@ class Response(models.Model):
             "Why the monitor team should check this response, e.g. how its firm was matched."
         ),
     )
+    # the import that last wrote it (None: written otherwise, or that import's record removed);
+    # importing the same file again rewrites the responses of its batch (``innomon.intake``)
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responses",
+        verbose_name=_("import"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,18 +162,44 @@ class Participation(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One run of ``innomon import``: which file, and what became of its rows."""
+    """One run of ``innomon import``: which file (and the private copy of it kept, with its
+    checksum), which mapping, and what became of its rows. Importing the same file into the
+    same wave again replaces the batch (``replaced_by``): its responses are rewritten."""
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="imports")
     file_name = models.CharField(_("file"), max_length=255)
     sha256 = models.CharField(max_length=64)
     source = models.CharField(_("source"), max_length=20)
     imported_at = models.DateTimeField(auto_now_add=True)
+    # the raw file as imported, copied under INNOMON_HOME/private/<region>/<year>/imports/
+    archive = models.CharField(_("archived file"), max_length=500, blank=True)
+    mapping_file = models.CharField(_("mapping file"), max_length=255, blank=True)
+    mapping_sha256 = models.CharField(_("mapping checksum (SHA-256)"), max_length=64, blank=True)
     rows = models.PositiveIntegerField(default=0)
     stored = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     quarantined = models.PositiveIntegerField(default=0)
     resolved = models.PositiveIntegerField(default=0)
+    # rows of the tool's own that are no responses (Qualtrics Status), not stored
+    previews = models.PositiveIntegerField(_("survey previews"), default=0)
+    tests = models.PositiveIntegerField(_("survey tests"), default=0)
+    spam = models.PositiveIntegerField(_("spam"), default=0)
+    partial = models.PositiveIntegerField(_("partial responses stored"), default=0)
+    superseded = models.PositiveIntegerField(_("partial responses superseded"), default=0)
+    doubles = models.PositiveIntegerField(_("double submits counted once"), default=0)
+    # the file's columns the mapping did not account for (listed in the import report)
+    unaccounted = models.JSONField(_("unaccounted columns"), default=list, blank=True)
+    # a re-import of the same file: the counts of the responses this batch took over
+    changed = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced",
+        verbose_name=_("replaced by"),
+    )
 
     class Meta:
         ordering = ["-imported_at"]
@@ -188,6 +224,9 @@ class QuarantinedRow(models.Model):
     raw = models.JSONField(_("row as read"))
     digest = models.CharField(max_length=64)
     problems = models.JSONField(_("problems"))
+    # rows held together — two different complete submissions of one firm in one file: the
+    # same key (``<batch>:<kvk>``), shown side by side in the import report
+    group = models.CharField(_("held with"), max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
