@@ -57,72 +57,47 @@ def details(
     name = table.name
     kvk_col = next((u.column for u in conv.uses if u.use == "kvk"), "kvk")
     info: list[dict[str, Any]] = []
+
+    def firm_line(i: int, rule: str, message: Any, **params: Any) -> None:
+        """A report line about row ``i`` and its firm (the KvK column, the firm's number)."""
+        row, firm = int(numbers[i]), kvk[i]
+        info.append(_line(name, row, firm, kvk_col, firm, rule, message, kvk=firm, **params))
+
     superseded = []
     for i, by in sorted(plan.grouping.superseded.items()):
         superseded.append({"row": int(numbers[i]), "kvk": kvk[i], "by": int(numbers[by])})
-        info.append(
-            _line(
-                name,
-                int(numbers[i]),
-                kvk[i],
-                kvk_col,
-                kvk[i],
-                "superseded",
-                _(
-                    "a partial response of firm %(kvk)s, superseded by its complete one "
-                    "(row %(by)s)"
-                ),
-                kvk=kvk[i],
-                by=int(numbers[by]),
-            )
+        firm_line(
+            i,
+            "superseded",
+            _("a partial response of firm %(kvk)s, superseded by its complete one (row %(by)s)"),
+            by=int(numbers[by]),
         )
     for i in superseded_stored:
         superseded.append({"row": int(numbers[i]), "kvk": kvk[i], "by": None})
-        info.append(
-            _line(
-                name,
-                int(numbers[i]),
-                kvk[i],
-                kvk_col,
-                kvk[i],
-                "superseded",
-                _("the stored partial response of firm %(kvk)s is superseded by this complete one"),
-                kvk=kvk[i],
-            )
+        firm_line(
+            i,
+            "superseded",
+            _("the stored partial response of firm %(kvk)s is superseded by this complete one"),
         )
     doubles = []
     for i, of in sorted(plan.grouping.doubles.items()):
         doubles.append({"row": int(numbers[i]), "kvk": kvk[i], "of": int(numbers[of])})
-        info.append(
-            _line(
-                name,
-                int(numbers[i]),
-                kvk[i],
-                kvk_col,
-                kvk[i],
-                "double_submit",
-                _("an exact double of row %(of)s (firm %(kvk)s): counted once"),
-                kvk=kvk[i],
-                of=int(numbers[of]),
-            )
+        firm_line(
+            i,
+            "double_submit",
+            _("an exact double of row %(of)s (firm %(kvk)s): counted once"),
+            of=int(numbers[of]),
         )
     kept_rows = []
     for i in kept:
         kept_rows.append({"row": int(numbers[i]), "kvk": kvk[i]})
-        info.append(
-            _line(
-                name,
-                int(numbers[i]),
-                kvk[i],
-                kvk_col,
-                kvk[i],
-                "kept_complete",
-                _(
-                    "a partial response of firm %(kvk)s: not stored, the wave holds its complete "
-                    "response"
-                ),
-                kvk=kvk[i],
-            )
+        firm_line(
+            i,
+            "kept_complete",
+            _(
+                "a partial response of firm %(kvk)s: not stored, the wave holds its complete "
+                "response"
+            ),
         )
     not_stored: dict[str, list[int]] = defaultdict(list)
     for i, kind in enumerate(plan.kind.tolist()):
