@@ -34,7 +34,6 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +44,6 @@ import pyarrow.compute as pc
 from innomon.errors import InputError, Problem
 
 SUFFIXES = (".csv", ".xlsx", ".sav", ".dta", ".parquet")
-# The cells the pre-pyarrow reader treated as empty; only RawTable.rows (compatibility) uses it.
-LEGACY_MISSING = frozenset({"", "na", "n/a", "#n/a", "nan", "null", "."})
 LIMESURVEY_COLUMNS = frozenset({"id", "submitdate", "lastpage", "startlanguage", "seed", "token"})
 PLAIN_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
@@ -109,21 +106,6 @@ class RawTable:
         """The column as float64: NaN where a cell is empty or not a plain number (``12``,
         ``-1.5``, ``2e3``); with ``decimal_comma`` ``12,5`` reads as 12.5 (and ``12.5`` not)."""
         return to_floats(self.columns[column], decimal_comma=decimal_comma)
-
-    @cached_property
-    def rows(self) -> list[dict[str, str | None]]:
-        """Compatibility (slow, one dict per row): the rows as the pre-pyarrow ``SourceTable``
-        gave them, the tokens of ``LEGACY_MISSING`` (``NA``, ``null`` …) read as empty."""
-        texts = [self.text(h) for h in self.header]
-        out = []
-        for values in zip(*texts, strict=True) if texts else [() for _ in range(len(self))]:
-            out.append(
-                {
-                    h: None if v is None or (len(v) <= 4 and v.lower() in LEGACY_MISSING) else v
-                    for h, v in zip(self.header, values, strict=True)
-                }
-            )
-        return out
 
 
 class _NoPandas:

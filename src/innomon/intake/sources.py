@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from innomon.tabular import LEGACY_MISSING, SUFFIXES, RawTable, read_table
+from innomon.tabular import SUFFIXES, RawTable, read_table
 
 SourceTable = RawTable
-# The tokens the import reads as "no answer" (case-insensitive), besides an empty cell.
-MISSING = LEGACY_MISSING
 
-__all__ = ["MISSING", "SUFFIXES", "SourceTable", "read_source"]
+__all__ = ["SUFFIXES", "SourceTable", "read_source"]
 
 
 def read_source(path: Path) -> RawTable:
